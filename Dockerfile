@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# micromet: a slim, non-root image with the content seeded into SQLite at build time.
+
+FROM python:3.11-slim AS build
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_CACHE_DIR=1
+WORKDIR /src
+RUN python -m venv /opt/venv
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN /opt/venv/bin/pip install .
+
+FROM python:3.11-slim AS runtime
+ENV PATH=/opt/venv/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    MICROMET_SEED_DIR=/srv/micromet/seed \
+    MICROMET_DATABASE_URL=sqlite:////srv/micromet/data/micromet.sqlite3
+RUN useradd --system --uid 10001 --home-dir /srv/micromet micromet
+WORKDIR /srv/micromet
+COPY --from=build /opt/venv /opt/venv
+COPY seed ./seed
+RUN micromet check && micromet seed && chown -R micromet:micromet /srv/micromet/data
+USER micromet

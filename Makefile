@@ -1,0 +1,35 @@
+# The project's commands. Each target creates the virtual environment it needs, so a fresh clone needs only
+# Python 3.11+ and access to the package registries.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint check seed clean
+
+run: $(STAMP) ## Install, seed the embedded SQLite database when needed, and print a summary of the content
+	$(BIN)/micromet seed
+	$(BIN)/micromet check
+
+test: $(STAMP) ## Run the whole test suite, then the linters and the type checker
+	$(BIN)/pytest
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy --strict app
+
+lint: $(STAMP)
+	$(BIN)/ruff check app tests
+	$(BIN)/ruff format --check app tests
+	$(BIN)/mypy --strict app
+
+check: $(STAMP) ## Validate the curated content and report coverage, writing nothing
+	$(BIN)/micromet check
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

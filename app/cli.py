@@ -1,0 +1,104 @@
+"""The `micromet` command: check and seed the content (and, with the read API, serve it).
+
+Exit codes: 0 success; 1 the content or the source is invalid; 2 wrong usage; 3 coverage below the minimum;
+4 the database could not be written (the previous data is kept).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.content.errors import ContentError
+from app.content.pipeline import CheckReport, check, seed
+from app.db import create_db_engine
+from app.settings import Settings
+
+EXIT_INVALID = 1
+EXIT_COVERAGE = 3
+EXIT_DATABASE = 4
+
+cli = typer.Typer(
+    name="micromet",
+    help="Citable content about cancer micrometastases: check it, seed it, serve it.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+SeedDirOption = Annotated[
+    Path | None, typer.Option("--seed-dir", help="Folder with the source and curated files [default: settings].")
+]
+
+
+@cli.command("check")
+def check_command(
+    seed_dir: SeedDirOption = None,
+    min_coverage: Annotated[
+        int, typer.Option(min=0, max=100, help="Fail (exit 3) when coverage is below this percentage.")
+    ] = 100,
+) -> None:
+    """Validate the curated content against the article without writing anything; report coverage."""
+    report = _checked(seed_dir or Settings().seed_dir)
+    _print_counts(report.dataset.counts())
+    typer.echo(f"dataset version: {report.dataset.version}")
+    typer.echo(f"coverage: {report.coverage.percent}%")
+    text = report.dataset.text
+    for sentence in report.coverage.uncited:
+        quoted = " ".join(text[sentence.span.start : sentence.span.end].split())
+        typer.echo(f"  uncited [{sentence.section} {sentence.span.start}:{sentence.span.end}] {quoted}")
+    if report.coverage.percent < min_coverage:
+        typer.echo(f"error: coverage {report.coverage.percent}% is below {min_coverage}%", err=True)
+        raise typer.Exit(EXIT_COVERAGE)
+
+
+@cli.command("seed")
+def seed_command(
+    seed_dir: SeedDirOption = None,
+    force: Annotated[bool, typer.Option(help="Rewrite even when the dataset version is unchanged.")] = False,
+) -> None:
+    """Validate everything, then write it to the database in one transaction."""
+    settings = Settings()
+    engine = create_db_engine(settings)
+    try:
+        dataset, result = seed(engine, seed_dir or settings.seed_dir, force=force)
+    except ContentError as error:
+        _fail_invalid(error)
+    except SQLAlchemyError as error:
+        typer.echo(f"error: writing to the database failed; the previous data is kept: {_one_line(error)}", err=True)
+        raise typer.Exit(EXIT_DATABASE) from None
+    finally:
+        engine.dispose()
+    _print_counts(dataset.counts())
+    state = "written" if result.changed else "unchanged"
+    typer.echo(f"dataset {result.version} {state}, generated at {result.generated_at.isoformat()}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()
+
+
+def _checked(seed_dir: Path) -> CheckReport:
+    try:
+        return check(seed_dir)
+    except ContentError as error:
+        _fail_invalid(error)
+
+
+def _fail_invalid(error: ContentError) -> NoReturn:
+    for problem in error.problems:
+        typer.echo(f"error: {problem}", err=True)
+    raise typer.Exit(EXIT_INVALID)
+
+
+def _print_counts(counts: dict[str, int]) -> None:
+    width = max(len(name) for name in counts)
+    for name, count in counts.items():
+        typer.echo(f"{name:<{width}}  {count:>4}")
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(getattr(error, "orig", None) or error).split())

@@ -1,0 +1,1 @@
+"""The seed pipeline: load the curated files, validate them against the article, write them in one go."""

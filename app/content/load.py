@@ -1,0 +1,78 @@
+"""Reading the curated YAML files into specs, reporting every schema problem with its file and item."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from app.content.errors import ContentError
+from app.content.schema import ENTITY_FILES, SOURCE_FILE, EntitySpec, SourceSpec
+from app.models import EntityType
+
+CONTENT_DIR = "content"
+
+SpecT = TypeVar("SpecT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class CuratedContent:
+    """Everything under `seed/`, parsed but not yet checked against the article."""
+
+    seed_dir: Path
+    source: SourceSpec
+    entities: dict[EntityType, list[EntitySpec]]
+
+
+def load_content(seed_dir: Path) -> CuratedContent:
+    """Parse every curated file; raise one `ContentError` listing all schema problems."""
+    problems: list[str] = []
+    content_dir = seed_dir / CONTENT_DIR
+    source_doc = _read_yaml(content_dir / SOURCE_FILE, problems)
+    source = _parse(SourceSpec, source_doc, SOURCE_FILE, problems) if source_doc is not None else None
+
+    entities: dict[EntityType, list[EntitySpec]] = {}
+    for entity_type, (filename, spec) in ENTITY_FILES.items():
+        document = _read_yaml(content_dir / filename, problems)
+        if document is None:
+            continue
+        if not isinstance(document, list):
+            problems.append(f"{filename}: expected a list of {entity_type} items, got {type(document).__name__}")
+            continue
+        items: list[EntitySpec] = []
+        for index, item in enumerate(document):
+            where = f"{filename} item {index}"
+            if isinstance(item, dict) and isinstance(item.get("slug"), str):
+                where += f" ({item['slug']})"
+            parsed = _parse(spec, item, where, problems)
+            if parsed is not None:
+                items.append(parsed)
+        entities[entity_type] = items
+
+    if problems or source is None:
+        raise ContentError(problems)
+    return CuratedContent(seed_dir=seed_dir, source=source, entities=entities)
+
+
+def _read_yaml(path: Path, problems: list[str]) -> Any:
+    if not path.is_file():
+        problems.append(f"{path.name}: file not found in {path.parent.name}/")
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        problems.append(f"{path.name}: not valid YAML: {error}")
+        return None
+
+
+def _parse(spec: type[SpecT], item: Any, where: str, problems: list[str]) -> SpecT | None:
+    try:
+        return spec.model_validate(item)
+    except ValidationError as error:
+        for detail in error.errors():
+            location = ".".join(str(part) for part in detail["loc"]) or "(item)"
+            problems.append(f"{where}: {location}: {detail['msg']}")
+        return None

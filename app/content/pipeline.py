@@ -1,0 +1,39 @@
+"""The pipeline's two entry points, shared by the CLI and the app: check the content, or seed it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from app.content.coverage import Coverage, compute_coverage
+from app.content.load import load_content
+from app.content.validate import ValidatedDataset, validate_content
+from app.content.write import SeedResult, write_dataset
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """A validated dataset and how much of the article it cites."""
+
+    dataset: ValidatedDataset
+    coverage: Coverage
+
+
+def build_dataset(seed_dir: Path) -> ValidatedDataset:
+    """Load and validate everything under `seed_dir`; raises `ContentError` on any problem."""
+    return validate_content(load_content(seed_dir))
+
+
+def check(seed_dir: Path) -> CheckReport:
+    """Validate without writing, and measure coverage."""
+    dataset = build_dataset(seed_dir)
+    coverage = compute_coverage(dataset.text, dataset.located_sections, dataset.quote_spans())
+    return CheckReport(dataset, coverage)
+
+
+def seed(engine: Engine, seed_dir: Path, *, force: bool = False) -> tuple[ValidatedDataset, SeedResult]:
+    """Validate everything first, then write it in one transaction."""
+    dataset = build_dataset(seed_dir)
+    return dataset, write_dataset(engine, dataset, force=force)

@@ -1,0 +1,235 @@
+"""Checking curated content against the article and turning it into the rows the database will hold.
+
+Every check runs before anything is written: unique slugs, each quote found in its section (its offsets are
+computed here, never typed by hand), relations that point at real entities, definitions that are quoted
+verbatim and synonyms that the article uses. All problems are reported together.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.content.errors import ContentError
+from app.content.load import CuratedContent
+from app.content.schema import ConceptSpec, EntitySpec, QuoteSpec, ResearchDirectionSpec
+from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
+from app.models import (
+    ENTITY_TABLES,
+    ContentBase,
+    EntityType,
+    Link,
+    Provenance,
+    Section,
+    Source,
+)
+
+ADDRESSES = "addresses"
+USED_BY = "used-by"
+
+
+@dataclass
+class ValidatedDataset:
+    """The rows of one dataset, checked and ready to be written in one transaction."""
+
+    text: str
+    source: Source
+    sections: list[Section]
+    located_sections: list[LocatedSection]
+    entities: dict[EntityType, list[ContentBase]]
+    provenance: list[Provenance]
+    links: list[Link]
+    version: str = field(default="")
+
+    def counts(self) -> dict[str, int]:
+        """How many of each type the dataset holds, sources and sections included."""
+        counts = {EntityType.SOURCE.value: 1, EntityType.SECTION.value: len(self.sections)}
+        counts.update({entity_type.value: len(rows) for entity_type, rows in self.entities.items()})
+        return counts
+
+    def quote_spans(self) -> list[Span]:
+        """Where entity provenance quotes the article (what coverage is computed from)."""
+        return [Span(row.start, row.end) for row in self.provenance]
+
+
+def validate_content(content: CuratedContent) -> ValidatedDataset:
+    """Check everything against the verbatim source; raise one `ContentError` listing every problem."""
+    spec = content.source
+    text = read_verified_source(content.seed_dir / spec.file, content.seed_dir / spec.checksums)
+    problems: list[str] = []
+
+    first_line = text.split("\n", 1)[0]
+    if first_line != spec.title:
+        problems.append(f"source {spec.slug!r}: title {spec.title!r} is not the article's first line {first_line!r}")
+    _check_unique("section", [section.slug for section in spec.sections], problems)
+    located = locate_sections(text, [(section.slug, section.heading) for section in spec.sections])
+    by_slug = {section.slug: section for section in located}
+
+    source = Source(
+        slug=spec.slug,
+        title=spec.title,
+        summary=spec.summary,
+        filename=spec.file.rsplit("/", 1)[-1],
+        sha256=sha256_hex(text),
+        length=len(text),
+        text=text,
+    )
+    sections = [
+        Section(
+            slug=section.slug,
+            source_slug=spec.slug,
+            position=section.position,
+            heading=section.heading,
+            heading_start=section.heading_span.start if section.heading_span else None,
+            heading_end=section.heading_span.end if section.heading_span else None,
+            start=section.body.start,
+            end=section.body.end,
+            text=text[section.body.start : section.body.end],
+        )
+        for section in located
+    ]
+
+    known: dict[EntityType, set[str]] = {}
+    for entity_type, items in content.entities.items():
+        slugs = [item.slug for item in items]
+        _check_unique(str(entity_type), slugs, problems)
+        known[entity_type] = set(slugs)
+
+    entities: dict[EntityType, list[ContentBase]] = {}
+    provenance: list[Provenance] = []
+    links: list[Link] = []
+    lowered_text = text.lower()
+    for entity_type, items in content.entities.items():
+        table = ENTITY_TABLES[entity_type]
+        rows: list[ContentBase] = []
+        for item in items:
+            label = f"{entity_type} {item.slug!r}"
+            quotes: list[Provenance] = []
+            for position, quote in enumerate(item.provenance):
+                span = _resolve_quote(text, by_slug, quote, label, problems)
+                if span is not None:
+                    quotes.append(_provenance_row(quote, span, spec.slug, entity_type, item.slug, position))
+            provenance.extend(quotes)
+            for synonym in item.synonyms:
+                if synonym.lower() not in lowered_text:
+                    problems.append(f"{label}: synonym {synonym!r} does not occur in the source")
+            links.extend(_links(entity_type, item, known, label, problems))
+            definition = item.definition if isinstance(item, ConceptSpec) else None
+            if definition is not None and not any(definition in quote.quote for quote in quotes):
+                problems.append(f"{label}: definition is not quoted verbatim in its provenance")
+            rows.append(table.model_validate(_row_fields(item)))
+        entities[entity_type] = rows
+
+    if problems:
+        raise ContentError(problems)
+    dataset = ValidatedDataset(text, source, sections, located, entities, provenance, links)
+    dataset.version = dataset_version(dataset)
+    return dataset
+
+
+def dataset_version(dataset: ValidatedDataset) -> str:
+    """A short hash of every row: the same content always gives the same version, any change a new one."""
+    canonical: dict[str, Any] = {
+        "source": dataset.source.model_dump(mode="json"),
+        "sections": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.sections],
+        "entities": {
+            str(entity_type): [row.model_dump(mode="json") for row in rows]
+            for entity_type, rows in sorted(dataset.entities.items())
+        },
+        "provenance": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.provenance],
+        "links": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.links],
+    }
+    encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
+
+
+def _check_unique(kind: str, slugs: list[str], problems: list[str]) -> None:
+    seen: set[str] = set()
+    for slug in slugs:
+        if slug in seen:
+            problems.append(f"{kind}: duplicate slug {slug!r}")
+        seen.add(slug)
+
+
+def _resolve_quote(
+    text: str, sections: dict[str, LocatedSection], quote: QuoteSpec, label: str, problems: list[str]
+) -> Span | None:
+    section = sections.get(quote.section)
+    if section is None:
+        problems.append(f"{label}: quote names unknown section {quote.section!r}: {quote.quote!r}")
+        return None
+    within = section.span
+    if quote.start is not None:
+        end = quote.start + len(quote.quote)
+        if text[quote.start : end] != quote.quote or Span(quote.start, end) not in within:
+            problems.append(
+                f"{label}: quote not found at offset {quote.start} in section {quote.section!r}: {quote.quote!r}"
+            )
+            return None
+        return Span(quote.start, end)
+    hits = _find_all(text, quote.quote, within)
+    if not hits:
+        problems.append(f"{label}: quote not found in section {quote.section!r} of the source: {quote.quote!r}")
+        return None
+    if len(hits) > 1:
+        problems.append(
+            f"{label}: quote occurs {len(hits)} times in section {quote.section!r} (at {hits}); "
+            f"give `start` to choose one: {quote.quote!r}"
+        )
+        return None
+    return Span(hits[0], hits[0] + len(quote.quote))
+
+
+def _provenance_row(
+    quote: QuoteSpec, span: Span, source_slug: str, entity_type: EntityType, slug: str, position: int
+) -> Provenance:
+    return Provenance(
+        source_slug=source_slug,
+        entity_type=entity_type.value,
+        entity_slug=slug,
+        position=position,
+        section=quote.section,
+        quote=quote.quote,
+        start=span.start,
+        end=span.end,
+    )
+
+
+def _find_all(text: str, needle: str, within: Span) -> list[int]:
+    hits: list[int] = []
+    at = text.find(needle, within.start, within.end)
+    while at >= 0:
+        hits.append(at)
+        at = text.find(needle, at + 1, within.end)
+    return hits
+
+
+def _links(
+    entity_type: EntityType, item: EntitySpec, known: dict[EntityType, set[str]], label: str, problems: list[str]
+) -> list[Link]:
+    edges: list[tuple[str, EntityType, str]] = []
+    if isinstance(item, ResearchDirectionSpec):
+        edges += [(ADDRESSES, EntityType.CHALLENGE, slug) for slug in item.addresses]
+    if isinstance(item, ConceptSpec):
+        edges += [(USED_BY, ref.type, ref.slug) for ref in item.used_by]
+    links: list[Link] = []
+    for predicate, object_type, object_slug in edges:
+        if object_slug not in known.get(object_type, set()):
+            problems.append(f"{label}: {predicate} points at unknown {object_type} {object_slug!r}")
+            continue
+        links.append(
+            Link(
+                subject_type=entity_type.value,
+                subject_slug=item.slug,
+                predicate=predicate,
+                object_type=object_type.value,
+                object_slug=object_slug,
+            )
+        )
+    return links
+
+
+def _row_fields(item: EntitySpec) -> dict[str, Any]:
+    return item.model_dump(mode="json", exclude={"provenance", "addresses", "used_by"})

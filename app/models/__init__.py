@@ -1,0 +1,63 @@
+"""Table models and their data bases; importing this package registers every table."""
+
+from app.models.challenge import Challenge, ChallengeBase
+from app.models.common import (
+    ContentBase,
+    EntityType,
+    FindingTopic,
+    Invasiveness,
+    ResearchPurpose,
+    Specimen,
+    TherapyCategory,
+)
+from app.models.concept import Concept, ConceptBase
+from app.models.dataset import DatasetInfo
+from app.models.detection_method import DetectionMethod, DetectionMethodBase
+from app.models.finding import Finding, FindingBase
+from app.models.link import Link
+from app.models.provenance import Provenance, ProvenanceBase
+from app.models.research_direction import ResearchDirection, ResearchDirectionBase
+from app.models.section import Section, SectionBase
+from app.models.source import Source, SourceBase
+from app.models.therapy import Therapy, TherapyBase
+
+ENTITY_TABLES: dict[EntityType, type[ContentBase]] = {
+    EntityType.DETECTION_METHOD: DetectionMethod,
+    EntityType.THERAPY: Therapy,
+    EntityType.CHALLENGE: Challenge,
+    EntityType.RESEARCH_DIRECTION: ResearchDirection,
+    EntityType.FINDING: Finding,
+    EntityType.CONCEPT: Concept,
+}
+"""The curated entity types and their tables (sources and sections are stored apart)."""
+
+__all__ = [
+    "ENTITY_TABLES",
+    "Challenge",
+    "ChallengeBase",
+    "Concept",
+    "ConceptBase",
+    "ContentBase",
+    "DatasetInfo",
+    "DetectionMethod",
+    "DetectionMethodBase",
+    "EntityType",
+    "Finding",
+    "FindingBase",
+    "FindingTopic",
+    "Invasiveness",
+    "Link",
+    "Provenance",
+    "ProvenanceBase",
+    "ResearchDirection",
+    "ResearchDirectionBase",
+    "ResearchPurpose",
+    "Section",
+    "SectionBase",
+    "Source",
+    "SourceBase",
+    "Specimen",
+    "Therapy",
+    "TherapyBase",
+    "TherapyCategory",
+]

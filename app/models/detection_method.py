@@ -1,0 +1,22 @@
+"""Detection methods: the techniques the article names for finding micrometastases."""
+
+from __future__ import annotations
+
+from sqlmodel import Field
+
+from app.models.common import ContentBase, EnumText, Invasiveness, Specimen, SynonymsMixin
+
+
+class DetectionMethodBase(ContentBase, SynonymsMixin):
+    """What the article says of a detection method; a field it does not support stays null."""
+
+    principle: str | None = Field(default=None, description="How the method works, in the article's words.")
+    detects: str | None = Field(default=None, description="What the method detects or analyzes.")
+    specimen: Specimen = Field(sa_type=EnumText(Specimen), description="What the method is performed on.")
+    invasiveness: Invasiveness | None = Field(
+        default=None, sa_type=EnumText(Invasiveness), description="Only where the article states it."
+    )
+
+
+class DetectionMethod(DetectionMethodBase, table=True):
+    __tablename__ = "detection_method"
