@@ -1,4 +1,4 @@
-"""The `micromet` command: check and seed the content (and, with the read API, serve it).
+"""The `micromet` command: check the content, seed it into the database, serve it.
 
 Exit codes: 0 success; 1 the content or the source is invalid; 2 wrong usage; 3 coverage below the minimum;
 4 the database could not be written (the previous data is kept).
@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.content.errors import ContentError
-from app.content.pipeline import CheckReport, check, seed
+from app.content.pipeline import CheckReport, check, seed, seed_if_empty
 from app.db import create_db_engine
 from app.settings import Settings
 
@@ -74,6 +75,27 @@ def seed_command(
     _print_counts(dataset.counts())
     state = "written" if result.changed else "unchanged"
     typer.echo(f"dataset {result.version} {state}, generated at {result.generated_at.isoformat()}")
+
+
+@cli.command("serve")
+def serve_command(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the API with uvicorn, seeding the database first when it holds no dataset."""
+    settings = Settings()
+    if settings.auto_seed:
+        engine = create_db_engine(settings)
+        try:
+            result = seed_if_empty(engine, settings.seed_dir)
+        except ContentError as error:
+            _fail_invalid(error)
+        finally:
+            engine.dispose()
+        if result is not None:
+            typer.echo(f"seeded dataset {result.version}")
+    uvicorn.run("app.main:app", host=host, port=port, workers=workers, server_header=False, log_level="info")
 
 
 def main() -> None:

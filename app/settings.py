@@ -24,6 +24,13 @@ class Settings(BaseSettings):
         description="Folder holding the verbatim source article and the curated content files.",
     )
     database_echo: bool = Field(default=False, description="Log every SQL statement.")
+    auto_seed: bool = Field(
+        default=True, description="Seed the database at start when it holds no dataset yet (the embedded default)."
+    )
+    cors_allow_origins: list[str] = Field(
+        default=["*"],
+        description="Origins allowed to read the API from a browser; `*` allows any (never with credentials).",
+    )
 
 
 def get_settings() -> Settings:

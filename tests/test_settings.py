@@ -26,7 +26,7 @@ def test_the_database_url_comes_from_the_prefixed_variable(monkeypatch: pytest.M
 
 
 def test_importing_the_package_writes_nothing(tmp_path: Path) -> None:
-    modules = "app, app.cli, app.db, app.models, app.content.pipeline, app.settings"
+    modules = "app, app.cli, app.db, app.main, app.models, app.content.pipeline, app.settings"
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
 
     subprocess.run([sys.executable, "-c", f"import {modules}"], cwd=tmp_path, env=env, check=True)

@@ -11,6 +11,7 @@ from app.content.coverage import Coverage, compute_coverage
 from app.content.load import load_content
 from app.content.validate import ValidatedDataset, validate_content
 from app.content.write import SeedResult, write_dataset
+from app.db import is_seeded
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,13 @@ def check(seed_dir: Path) -> CheckReport:
     dataset = build_dataset(seed_dir)
     coverage = compute_coverage(dataset.text, dataset.located_sections, dataset.quote_spans())
     return CheckReport(dataset, coverage)
+
+
+def seed_if_empty(engine: Engine, seed_dir: Path) -> SeedResult | None:
+    """Seed a database that holds no dataset yet; leave a seeded one alone (reseeding is explicit)."""
+    if is_seeded(engine):
+        return None
+    return seed(engine, seed_dir)[1]
 
 
 def seed(engine: Engine, seed_dir: Path, *, force: bool = False) -> tuple[ValidatedDataset, SeedResult]:

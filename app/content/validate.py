@@ -18,7 +18,7 @@ from app.content.schema import ConceptSpec, EntitySpec, QuoteSpec, ResearchDirec
 from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
 from app.models import (
     ENTITY_TABLES,
-    ContentBase,
+    EntityTable,
     EntityType,
     Link,
     Provenance,
@@ -38,7 +38,7 @@ class ValidatedDataset:
     source: Source
     sections: list[Section]
     located_sections: list[LocatedSection]
-    entities: dict[EntityType, list[ContentBase]]
+    entities: dict[EntityType, list[EntityTable]]
     provenance: list[Provenance]
     links: list[Link]
     version: str = field(default="")
@@ -97,13 +97,13 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
         _check_unique(str(entity_type), slugs, problems)
         known[entity_type] = set(slugs)
 
-    entities: dict[EntityType, list[ContentBase]] = {}
+    entities: dict[EntityType, list[EntityTable]] = {}
     provenance: list[Provenance] = []
     links: list[Link] = []
     lowered_text = text.lower()
     for entity_type, items in content.entities.items():
         table = ENTITY_TABLES[entity_type]
-        rows: list[ContentBase] = []
+        rows: list[EntityTable] = []
         for item in items:
             label = f"{entity_type} {item.slug!r}"
             quotes: list[Provenance] = []
@@ -119,7 +119,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
             definition = item.definition if isinstance(item, ConceptSpec) else None
             if definition is not None and not any(definition in quote.quote for quote in quotes):
                 problems.append(f"{label}: definition is not quoted verbatim in its provenance")
-            rows.append(table.model_validate(_row_fields(item)))
+            rows.append(table.model_validate({**_row_fields(item), "position": len(rows)}))
         entities[entity_type] = rows
 
     if problems:

@@ -21,7 +21,10 @@ from app.models.section import Section, SectionBase
 from app.models.source import Source, SourceBase
 from app.models.therapy import Therapy, TherapyBase
 
-ENTITY_TABLES: dict[EntityType, type[ContentBase]] = {
+EntityTable = DetectionMethod | Therapy | Challenge | ResearchDirection | Finding | Concept
+"""Any curated entity's table row."""
+
+ENTITY_TABLES: dict[EntityType, type[EntityTable]] = {
     EntityType.DETECTION_METHOD: DetectionMethod,
     EntityType.THERAPY: Therapy,
     EntityType.CHALLENGE: Challenge,
@@ -41,6 +44,7 @@ __all__ = [
     "DatasetInfo",
     "DetectionMethod",
     "DetectionMethodBase",
+    "EntityTable",
     "EntityType",
     "Finding",
     "FindingBase",

@@ -79,6 +79,12 @@ class ContentBase(SQLModel):
     summary: str = Field(min_length=1, max_length=2000)
 
 
+class CuratedOrder(SQLModel):
+    """The position of a row in its curated file: the default order of a collection (the article's)."""
+
+    position: int = Field(default=0, index=True)
+
+
 class SynonymsMixin(SQLModel):
     """Abbreviations and synonyms that occur in the article, so searches in people's words find the entity."""
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, SynonymsMixin
+from app.models.common import ContentBase, CuratedOrder, SynonymsMixin
+from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
 class ConceptBase(ContentBase, SynonymsMixin):
@@ -13,5 +14,11 @@ class ConceptBase(ContentBase, SynonymsMixin):
     definition: str | None = Field(default=None, description="The article's own definition, quoted verbatim.")
 
 
-class Concept(ConceptBase, table=True):
+class Concept(ConceptBase, CuratedOrder, table=True):
     __tablename__ = "concept"
+
+
+class ConceptPublic(ConceptBase, PublicItemFields):
+    """A concept as the API serves it."""
+
+    model_config = SPARSE_CONFIG

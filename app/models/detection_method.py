@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, EnumText, Invasiveness, Specimen, SynonymsMixin
+from app.models.common import ContentBase, CuratedOrder, EnumText, Invasiveness, Specimen, SynonymsMixin
+from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
 class DetectionMethodBase(ContentBase, SynonymsMixin):
@@ -18,5 +19,11 @@ class DetectionMethodBase(ContentBase, SynonymsMixin):
     )
 
 
-class DetectionMethod(DetectionMethodBase, table=True):
+class DetectionMethod(DetectionMethodBase, CuratedOrder, table=True):
     __tablename__ = "detection_method"
+
+
+class DetectionMethodPublic(DetectionMethodBase, PublicItemFields):
+    """A detection method as the API serves it."""
+
+    model_config = SPARSE_CONFIG

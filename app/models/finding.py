@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, EnumText, FindingTopic, SynonymsMixin
+from app.models.common import ContentBase, CuratedOrder, EnumText, FindingTopic, SynonymsMixin
+from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
 class FindingBase(ContentBase, SynonymsMixin):
@@ -13,5 +14,11 @@ class FindingBase(ContentBase, SynonymsMixin):
     topic: FindingTopic = Field(sa_type=EnumText(FindingTopic))
 
 
-class Finding(FindingBase, table=True):
+class Finding(FindingBase, CuratedOrder, table=True):
     __tablename__ = "finding"
+
+
+class FindingPublic(FindingBase, PublicItemFields):
+    """A finding as the API serves it."""
+
+    model_config = SPARSE_CONFIG

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, EnumText, ResearchPurpose, SynonymsMixin
+from app.models.common import ContentBase, CuratedOrder, EnumText, ResearchPurpose, SynonymsMixin
+from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
 class ResearchDirectionBase(ContentBase, SynonymsMixin):
@@ -14,5 +15,11 @@ class ResearchDirectionBase(ContentBase, SynonymsMixin):
     promise: str | None = Field(default=None, description="What the article says it may lead to.")
 
 
-class ResearchDirection(ResearchDirectionBase, table=True):
+class ResearchDirection(ResearchDirectionBase, CuratedOrder, table=True):
     __tablename__ = "research_direction"
+
+
+class ResearchDirectionPublic(ResearchDirectionBase, PublicItemFields):
+    """A research direction as the API serves it."""
+
+    model_config = SPARSE_CONFIG

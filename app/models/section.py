@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.common import Slug
+from app.models.common import EntityType, Slug
+from app.models.public import SPARSE_CONFIG, ResourceRef
 
 
 class SectionBase(SQLModel):
@@ -27,3 +30,15 @@ class Section(SectionBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     text: str
+
+
+class SectionPublic(SectionBase):
+    """A section as the API serves it: its verbatim text, offsets and the entities that quote it."""
+
+    model_config = SPARSE_CONFIG
+
+    type: EntityType
+    text: str
+    relations: dict[str, list[ResourceRef]] = Field(description="`source`, and `cited_by`: entities quoting it.")
+    links: dict[str, str]
+    embedded: dict[str, list[dict[str, Any]]] | None = None

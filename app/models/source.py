@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-from app.models.common import Slug
+from app.models.common import EntityType, Slug
+from app.models.public import SPARSE_CONFIG, ResourceRef
 
 
 class SourceBase(SQLModel):
@@ -22,3 +23,13 @@ class Source(SourceBase, table=True):
     __tablename__ = "source"
 
     text: str
+
+
+class SourcePublic(SourceBase):
+    """A source as the API serves it; the verbatim text has its own URL (`links.text`)."""
+
+    model_config = SPARSE_CONFIG
+
+    type: EntityType
+    relations: dict[str, list[ResourceRef]] = Field(description="`sections`: the source's sections in order.")
+    links: dict[str, str] = Field(description="`self`, `collection`, `sections` and `text`.")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, EnumText, SynonymsMixin, TherapyCategory
+from app.models.common import ContentBase, CuratedOrder, EnumText, SynonymsMixin, TherapyCategory
+from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
 class TherapyBase(ContentBase, SynonymsMixin):
@@ -16,5 +17,11 @@ class TherapyBase(ContentBase, SynonymsMixin):
     indication: str | None = Field(default=None, description="What it is recommended on, where the article says.")
 
 
-class Therapy(TherapyBase, table=True):
+class Therapy(TherapyBase, CuratedOrder, table=True):
     __tablename__ = "therapy"
+
+
+class TherapyPublic(TherapyBase, PublicItemFields):
+    """A therapy as the API serves it."""
+
+    model_config = SPARSE_CONFIG

@@ -1,0 +1,105 @@
+"""The ASGI app: `create_app(settings)` builds it; `app` is what `uvicorn app.main:app` serves."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+
+from fastapi import FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from app import __version__
+from app.content.pipeline import seed_if_empty
+from app.db import create_db_engine
+from app.routers import health, v1
+from app.settings import Settings
+from app.web.docs import OPENAPI_URL, install_docs
+from app.web.head import HeadAsGetMiddleware
+from app.web.openapi import build_openapi, operation_id
+from app.web.problems import install_problem_handlers
+from app.web.responses import JSONBytesResponse
+
+DESCRIPTION = """
+Structured, citable content about cancer micrometastases, curated from one source article
+("Understanding Micrometastases in Cancer"): detection methods, therapies, research challenges and
+directions, findings and concepts, and the article itself with its sections.
+
+Every entity carries its **provenance**: the exact quote from the article, with `[start, end)` character
+offsets into the verbatim text at `/v1/sources/{slug}/text`. Nothing is asserted that the article does not say.
+
+Collections are paged (`limit`, `offset`, an RFC 8288 `Link` header) and filterable; unknown parameters are
+rejected. Every error is an RFC 9457 `application/problem+json` document.
+
+**Licence.** The software is MIT-licensed. The content quotes the source article, with attribution, for
+reference; the article itself states no licence. This is not medical advice.
+""".strip()
+
+TAGS = [
+    {"name": "detection-methods", "description": "Techniques for detecting micrometastases."},
+    {"name": "therapies", "description": "Treatments and approaches for managing micrometastases."},
+    {"name": "challenges", "description": "What makes micrometastases hard to research."},
+    {"name": "research-directions", "description": "Where future research on micrometastases is heading."},
+    {"name": "findings", "description": "Single claims of the article, each with its quote."},
+    {"name": "concepts", "description": "Terms the article defines or relies on."},
+    {"name": "sources", "description": "The source article, its metadata and verbatim text."},
+    {"name": "sections", "description": "The article's headed sections, with text and offsets."},
+    {"name": "meta", "description": "The dataset's version, counts and checksums."},
+    {"name": "health", "description": "Liveness and readiness probes, outside `/v1`."},
+]
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Seed an empty database (when allowed), then open the read-only serving engine."""
+    settings: Settings = app.state.settings
+    if settings.auto_seed:
+        writer = create_db_engine(settings)
+        try:
+            seed_if_empty(writer, settings.seed_dir)
+        finally:
+            writer.dispose()
+    app.state.engine = create_db_engine(settings, read_only=True)
+    try:
+        yield
+    finally:
+        app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; nothing touches the database until the lifespan starts."""
+    app = FastAPI(
+        title="micromet",
+        version=__version__,
+        summary="Citable content about cancer micrometastases, with provenance for every fact.",
+        description=DESCRIPTION,
+        license_info={"name": "MIT (software); content quoted from the source article", "identifier": "MIT"},
+        openapi_tags=TAGS,
+        openapi_url=OPENAPI_URL,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+        default_response_class=JSONBytesResponse,
+        generate_unique_id_function=operation_id,
+    )
+    app.state.settings = settings or Settings()
+    install_problem_handlers(app)
+    app.include_router(health.router)
+    app.include_router(v1.router)
+    install_docs(app)
+    app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
+    origins = app.state.settings.cors_allow_origins
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=origins,
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"],
+        expose_headers=["Link", "ETag", "Last-Modified"],
+        allow_credentials=False,
+        max_age=600,
+    )
+    app.add_middleware(HeadAsGetMiddleware)
+    return app
+
+
+app = create_app()

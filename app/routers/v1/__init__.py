@@ -1,0 +1,30 @@
+"""Version 1 of the read API: one router module per resource, all under `/v1`."""
+
+from fastapi import APIRouter
+
+from app.routers.v1 import (
+    challenges,
+    concepts,
+    detection_methods,
+    findings,
+    meta,
+    research_directions,
+    sections,
+    sources,
+    therapies,
+)
+from app.services.urls import API_PREFIX
+
+router = APIRouter(prefix=API_PREFIX)
+for module in (
+    detection_methods,
+    therapies,
+    challenges,
+    research_directions,
+    findings,
+    concepts,
+    sources,
+    sections,
+    meta,
+):
+    router.include_router(module.router)

@@ -1,0 +1,48 @@
+"""`/v1/challenges`: what the article says makes micrometastases hard to research."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.models import EntityType
+from app.models.challenge import ChallengePublic
+from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
+from app.web.paging import Page, paged_response
+from app.web.query import EntityCollectionQuery, ItemQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/challenges", tags=["challenges"])
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List challenges",
+    response_model=Page[ChallengePublic],
+    responses=COLLECTION_ERRORS,
+)
+def list_challenges(
+    request: Request, query: Annotated[EntityCollectionQuery, Query()], catalog: CatalogDep
+) -> Response:
+    """The research challenges the article names, each with what it limits."""
+    items, total = catalog.list_entities(EntityType.CHALLENGE, query)
+    return paged_response(request, items, total, query)
+
+
+@router.get(
+    "/{slug}",
+    name="get",
+    summary="Get a challenge",
+    response_model=ChallengePublic,
+    responses=ITEM_ERRORS,
+)
+def get_challenge(
+    slug: Annotated[str, Path(max_length=120, examples=["small-size-and-difficult-detection"])],
+    query: Annotated[ItemQuery, Query()],
+    catalog: CatalogDep,
+) -> Response:
+    """One challenge, what it limits, its quotes and the research directions that address it."""
+    item = catalog.get_entity(EntityType.CHALLENGE, slug, fields=query.fields, include=query.include)
+    return JSONBytesResponse(item)

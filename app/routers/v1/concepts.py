@@ -1,0 +1,53 @@
+"""`/v1/concepts`: the terms the article defines or relies on."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import Field
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.models import EntityType
+from app.models.concept import ConceptPublic
+from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
+from app.web.paging import Page, paged_response
+from app.web.query import EntityCollectionQuery, ItemQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/concepts", tags=["concepts"])
+
+
+class ConceptQuery(EntityCollectionQuery):
+    has_definition: bool | None = Field(
+        default=None, description="Only concepts the article defines (true) or does not define (false)."
+    )
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List concepts",
+    response_model=Page[ConceptPublic],
+    responses=COLLECTION_ERRORS,
+)
+def list_concepts(request: Request, query: Annotated[ConceptQuery, Query()], catalog: CatalogDep) -> Response:
+    """Terms such as micrometastasis, metastasis and circulating tumor DNA."""
+    items, total = catalog.list_entities(EntityType.CONCEPT, query)
+    return paged_response(request, items, total, query)
+
+
+@router.get(
+    "/{slug}",
+    name="get",
+    summary="Get a concept",
+    response_model=ConceptPublic,
+    responses=ITEM_ERRORS,
+)
+def get_concept(
+    slug: Annotated[str, Path(max_length=120, examples=["micrometastasis"])],
+    query: Annotated[ItemQuery, Query()],
+    catalog: CatalogDep,
+) -> Response:
+    """One concept: the article's own definition where it gives one, and the entities that use it."""
+    item = catalog.get_entity(EntityType.CONCEPT, slug, fields=query.fields, include=query.include)
+    return JSONBytesResponse(item)

@@ -1,0 +1,54 @@
+"""`/v1/detection-methods`: the techniques the article names for detecting micrometastases."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import Field
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.models import EntityType, Invasiveness, Specimen
+from app.models.detection_method import DetectionMethodPublic
+from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
+from app.web.paging import Page, paged_response
+from app.web.query import EntityCollectionQuery, ItemQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/detection-methods", tags=["detection-methods"])
+
+
+class DetectionMethodQuery(EntityCollectionQuery):
+    specimen: Specimen | None = Field(default=None, description="What the method is performed on.")
+    invasiveness: Invasiveness | None = Field(default=None, description="Only methods the article says are so.")
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List detection methods",
+    response_model=Page[DetectionMethodPublic],
+    responses=COLLECTION_ERRORS,
+)
+def list_detection_methods(
+    request: Request, query: Annotated[DetectionMethodQuery, Query()], catalog: CatalogDep
+) -> Response:
+    """Immunohistochemistry, PCR and liquid biopsy, filterable by specimen and invasiveness."""
+    items, total = catalog.list_entities(EntityType.DETECTION_METHOD, query)
+    return paged_response(request, items, total, query)
+
+
+@router.get(
+    "/{slug}",
+    name="get",
+    summary="Get a detection method",
+    response_model=DetectionMethodPublic,
+    responses=ITEM_ERRORS,
+)
+def get_detection_method(
+    slug: Annotated[str, Path(max_length=120, examples=["liquid-biopsy"])],
+    query: Annotated[ItemQuery, Query()],
+    catalog: CatalogDep,
+) -> Response:
+    """One detection method: principle, what it detects, specimen, invasiveness, quotes and relations."""
+    item = catalog.get_entity(EntityType.DETECTION_METHOD, slug, fields=query.fields, include=query.include)
+    return JSONBytesResponse(item)

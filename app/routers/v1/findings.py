@@ -1,0 +1,51 @@
+"""`/v1/findings`: single claims the article makes, each with its own quote."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import Field
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.models import EntityType, FindingTopic
+from app.models.finding import FindingPublic
+from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
+from app.web.paging import Page, paged_response
+from app.web.query import EntityCollectionQuery, ItemQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/findings", tags=["findings"])
+
+
+class FindingQuery(EntityCollectionQuery):
+    topic: FindingTopic | None = Field(default=None, description="The part of the argument it belongs to.")
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List findings",
+    response_model=Page[FindingPublic],
+    responses=COLLECTION_ERRORS,
+)
+def list_findings(request: Request, query: Annotated[FindingQuery, Query()], catalog: CatalogDep) -> Response:
+    """The claims on clinical significance, prognosis, management and outlook, filterable by topic."""
+    items, total = catalog.list_entities(EntityType.FINDING, query)
+    return paged_response(request, items, total, query)
+
+
+@router.get(
+    "/{slug}",
+    name="get",
+    summary="Get a finding",
+    response_model=FindingPublic,
+    responses=ITEM_ERRORS,
+)
+def get_finding(
+    slug: Annotated[str, Path(max_length=120, examples=["poorer-prognosis"])],
+    query: Annotated[ItemQuery, Query()],
+    catalog: CatalogDep,
+) -> Response:
+    """One finding: the claim, its topic and the exact quote it rests on."""
+    item = catalog.get_entity(EntityType.FINDING, slug, fields=query.fields, include=query.include)
+    return JSONBytesResponse(item)

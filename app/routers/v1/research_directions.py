@@ -1,0 +1,59 @@
+"""`/v1/research-directions`: where the article says future research is heading."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import Field
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.models import EntityType, ResearchPurpose
+from app.models.common import Slug
+from app.models.research_direction import ResearchDirectionPublic
+from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
+from app.web.paging import Page, paged_response
+from app.web.query import EntityCollectionQuery, ItemQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/research-directions", tags=["research-directions"])
+
+
+class ResearchDirectionQuery(EntityCollectionQuery):
+    purpose: ResearchPurpose | None = Field(default=None, description="Detection, understanding or therapy.")
+    challenge: Slug | None = Field(
+        default=None,
+        description="Only directions that address this challenge (a challenge slug).",
+        examples=["small-size-and-difficult-detection"],
+    )
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List research directions",
+    response_model=Page[ResearchDirectionPublic],
+    responses=COLLECTION_ERRORS,
+)
+def list_research_directions(
+    request: Request, query: Annotated[ResearchDirectionQuery, Query()], catalog: CatalogDep
+) -> Response:
+    """Future research directions, filterable by purpose and by the challenge they address."""
+    items, total = catalog.list_entities(EntityType.RESEARCH_DIRECTION, query)
+    return paged_response(request, items, total, query)
+
+
+@router.get(
+    "/{slug}",
+    name="get",
+    summary="Get a research direction",
+    response_model=ResearchDirectionPublic,
+    responses=ITEM_ERRORS,
+)
+def get_research_direction(
+    slug: Annotated[str, Path(max_length=120, examples=["nanotechnology"])],
+    query: Annotated[ItemQuery, Query()],
+    catalog: CatalogDep,
+) -> Response:
+    """One research direction: its purpose, its promise, its quotes and the challenges it addresses."""
+    item = catalog.get_entity(EntityType.RESEARCH_DIRECTION, slug, fields=query.fields, include=query.include)
+    return JSONBytesResponse(item)

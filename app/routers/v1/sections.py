@@ -1,0 +1,39 @@
+"""`/v1/sources/{slug}/sections`: the article's headed parts, with their text and offsets."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.models.section import SectionPublic
+from app.web.openapi import ITEM_ERRORS
+from app.web.paging import Page, paged_response
+from app.web.query import CollectionQuery, FieldsQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/sources/{slug}/sections", tags=["sections"])
+
+SourceSlug = Annotated[str, Path(max_length=120, examples=["understanding-micrometastases-in-cancer"])]
+
+
+@router.get(
+    "", name="list", summary="List a source's sections", response_model=Page[SectionPublic], responses=ITEM_ERRORS
+)
+def list_sections(
+    request: Request, slug: SourceSlug, query: Annotated[CollectionQuery, Query()], catalog: CatalogDep
+) -> Response:
+    """The sections in the article's order: heading, body text and `[start, end)` offsets into the source."""
+    items, total = catalog.list_sections(slug, query)
+    return paged_response(request, items, total, query)
+
+
+@router.get("/{section}", name="get", summary="Get a section", response_model=SectionPublic, responses=ITEM_ERRORS)
+def get_section(
+    slug: SourceSlug,
+    section: Annotated[str, Path(max_length=120, examples=["prognosis"])],
+    query: Annotated[FieldsQuery, Query()],
+    catalog: CatalogDep,
+) -> Response:
+    """One section with its verbatim text and the entities that quote it (`relations.cited_by`)."""
+    return JSONBytesResponse(catalog.get_section(slug, section, fields=query.fields))

@@ -1,0 +1,51 @@
+"""`/v1/therapies`: the treatments and approaches the article gives for managing micrometastases."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import Field
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.models import EntityType, TherapyCategory
+from app.models.therapy import TherapyPublic
+from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
+from app.web.paging import Page, paged_response
+from app.web.query import EntityCollectionQuery, ItemQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/therapies", tags=["therapies"])
+
+
+class TherapyQuery(EntityCollectionQuery):
+    category: TherapyCategory | None = Field(default=None, description="Systemic, adjuvant or an approach.")
+
+
+@router.get(
+    "",
+    name="list",
+    summary="List therapies",
+    response_model=Page[TherapyPublic],
+    responses=COLLECTION_ERRORS,
+)
+def list_therapies(request: Request, query: Annotated[TherapyQuery, Query()], catalog: CatalogDep) -> Response:
+    """Systemic, adjuvant and personalized approaches, filterable by category."""
+    items, total = catalog.list_entities(EntityType.THERAPY, query)
+    return paged_response(request, items, total, query)
+
+
+@router.get(
+    "/{slug}",
+    name="get",
+    summary="Get a therapy",
+    response_model=TherapyPublic,
+    responses=ITEM_ERRORS,
+)
+def get_therapy(
+    slug: Annotated[str, Path(max_length=120, examples=["adjuvant-therapy"])],
+    query: Annotated[ItemQuery, Query()],
+    catalog: CatalogDep,
+) -> Response:
+    """One therapy: category, aim, timing and indication where the article gives them, with quotes."""
+    item = catalog.get_entity(EntityType.THERAPY, slug, fields=query.fields, include=query.include)
+    return JSONBytesResponse(item)

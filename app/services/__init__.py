@@ -1,0 +1,1 @@
+"""The rules of the read API, kept out of the routers: what to query, how to represent it."""

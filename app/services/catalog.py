@@ -1,0 +1,380 @@
+"""Reading the content for the API: queries, filters, relations and the public representations.
+
+Every list is paged in SQL and loads its provenance and links in one query each, so the number of queries
+does not grow with the page. Representations are plain dicts in the shape of the `XPublic` models.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, SQLModel, col, select
+
+from app import __version__
+from app.models import (
+    ENTITY_TABLES,
+    Concept,
+    DatasetInfo,
+    EntityTable,
+    EntityType,
+    Link,
+    Provenance,
+    Section,
+    Source,
+)
+from app.models.challenge import ChallengePublic
+from app.models.concept import ConceptPublic
+from app.models.detection_method import DetectionMethodPublic
+from app.models.finding import FindingPublic
+from app.models.research_direction import ResearchDirectionPublic
+from app.models.section import SectionPublic
+from app.models.source import SourcePublic
+from app.models.therapy import TherapyPublic
+from app.services.urls import collection_url, item_url, section_url, source_url
+from app.web.problems import InvalidParam, InvalidParametersError, NotFoundError, ServiceUnavailableError
+from app.web.query import CollectionQuery, EntityCollectionQuery, split_list
+
+PUBLIC_MODELS: dict[EntityType, type[SQLModel]] = {
+    EntityType.DETECTION_METHOD: DetectionMethodPublic,
+    EntityType.THERAPY: TherapyPublic,
+    EntityType.CHALLENGE: ChallengePublic,
+    EntityType.RESEARCH_DIRECTION: ResearchDirectionPublic,
+    EntityType.FINDING: FindingPublic,
+    EntityType.CONCEPT: ConceptPublic,
+    EntityType.SOURCE: SourcePublic,
+    EntityType.SECTION: SectionPublic,
+}
+
+RELATIONS: dict[EntityType, tuple[str, ...]] = {
+    EntityType.DETECTION_METHOD: ("sections", "concepts"),
+    EntityType.THERAPY: ("sections", "concepts"),
+    EntityType.CHALLENGE: ("sections", "concepts", "addressed_by"),
+    EntityType.RESEARCH_DIRECTION: ("sections", "concepts", "addresses"),
+    EntityType.FINDING: ("sections", "concepts"),
+    EntityType.CONCEPT: ("sections", "concepts", "used_by"),
+}
+"""The relations each entity type has; `include=` accepts these names."""
+
+# link predicate -> relation name, seen from the subject (outgoing) and from the object (incoming)
+_OUTGOING = {"addresses": "addresses", "used-by": "used_by"}
+_INCOMING = {"addresses": "addressed_by", "used-by": "concepts"}
+
+_SORTS: dict[str, tuple[str, bool]] = {"name": ("name", False), "-name": ("name", True)}
+_SORTS |= {"slug": ("slug", False), "-slug": ("slug", True)}
+
+Item = dict[str, Any]
+
+
+class Catalog:
+    """The read API's view of one database session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- entities ---------------------------------------------------------------------------------
+
+    def list_entities(self, entity_type: EntityType, query: EntityCollectionQuery) -> tuple[list[Item], int]:
+        """One page of an entity collection, filtered and sorted, and the total that match."""
+        table = ENTITY_TABLES[entity_type]
+        fields = self._checked_fields(entity_type, query.fields)
+        conditions = [self._condition(entity_type, name, value) for name, value in query.filters().items()]
+        total = self.session.exec(select(func.count()).select_from(table).where(*conditions)).one()
+        statement = select(table).where(*conditions).order_by(*_order(table, query.sort))
+        rows = self._entity_rows(statement.offset(query.offset).limit(query.limit))
+        return [_sparse(item, fields) for item in self._represent(entity_type, rows)], total
+
+    def get_entity(self, entity_type: EntityType, slug: str, *, fields: str | None, include: str | None) -> Item:
+        """One entity with its provenance and relations, and the related entities asked for in full."""
+        selected = self._checked_fields(entity_type, fields)
+        wanted = _checked_choices("include", split_list(include), RELATIONS[entity_type])
+        table = ENTITY_TABLES[entity_type]
+        found = self._entity_rows(select(table).where(table.slug == slug))
+        if not found:
+            raise NotFoundError(f"No {entity_type} with slug {slug!r}.")
+        [item] = self._represent(entity_type, found)
+        if wanted:
+            item["embedded"] = {relation: self._embed(item["relations"][relation]) for relation in wanted}
+        return _sparse(item, selected)
+
+    def _entity_rows(self, statement: Any) -> list[EntityTable]:
+        """Run a select of one entity table (typed once here, since the table varies)."""
+        return list(self.session.exec(statement).all())
+
+    def _represent(self, entity_type: EntityType, rows: Sequence[EntityTable]) -> list[Item]:
+        slugs = [row.slug for row in rows]
+        provenance = self._provenance(entity_type, slugs)
+        relations = self._relations(entity_type, slugs, provenance)
+        items = []
+        for row in rows:
+            quotes = provenance.get(row.slug, [])
+            source = quotes[0]["source"] if quotes else None
+            item: Item = {"type": entity_type.value, **_in_order(row.model_dump(mode="json", exclude={"position"}))}
+            item["provenance"] = quotes
+            item["relations"] = relations[row.slug]
+            item["links"] = {"self": item_url(entity_type, row.slug), "collection": collection_url(entity_type)}
+            if source is not None:
+                item["links"]["source"] = source_url(source)
+            items.append(item)
+        return items
+
+    def _provenance(self, entity_type: EntityType, slugs: list[str]) -> dict[str, list[Item]]:
+        statement = (
+            select(Provenance)
+            .where(Provenance.entity_type == entity_type.value, col(Provenance.entity_slug).in_(slugs))
+            .order_by(col(Provenance.entity_slug), col(Provenance.position))
+        )
+        quotes: dict[str, list[Item]] = defaultdict(list)
+        for row in self.session.exec(statement):
+            quotes[row.entity_slug].append(
+                {
+                    "source": row.source_slug,
+                    "section": row.section,
+                    "quote": row.quote,
+                    "start": row.start,
+                    "end": row.end,
+                }
+            )
+        return quotes
+
+    def _relations(
+        self, entity_type: EntityType, slugs: list[str], provenance: dict[str, list[Item]]
+    ) -> dict[str, dict[str, list[Item]]]:
+        relations: dict[str, dict[str, list[Item]]] = {
+            slug: {name: [] for name in RELATIONS[entity_type]} for slug in slugs
+        }
+        for slug, quotes in provenance.items():
+            cited = dict.fromkeys((quote["source"], quote["section"]) for quote in quotes)
+            relations[slug]["sections"] = [_section_ref(source, section) for source, section in cited]
+        outgoing = select(Link).where(Link.subject_type == entity_type.value, col(Link.subject_slug).in_(slugs))
+        for link in self.session.exec(outgoing.order_by(col(Link.id))):
+            target = EntityType(link.object_type)
+            relations[link.subject_slug][_OUTGOING[link.predicate]].append(_ref(target, link.object_slug))
+        incoming = select(Link).where(Link.object_type == entity_type.value, col(Link.object_slug).in_(slugs))
+        for link in self.session.exec(incoming.order_by(col(Link.id))):
+            origin = EntityType(link.subject_type)
+            relations[link.object_slug][_INCOMING[link.predicate]].append(_ref(origin, link.subject_slug))
+        return relations
+
+    def _embed(self, refs: list[Item]) -> list[Item]:
+        """Full representations of the referenced resources, without their own embeddings."""
+        embedded: list[Item] = []
+        by_type: dict[str, list[str]] = defaultdict(list)
+        for ref in refs:
+            by_type[ref["type"]].append(ref["slug"])
+        for type_name, slugs in by_type.items():
+            entity_type = EntityType(type_name)
+            if entity_type is EntityType.SECTION:
+                hrefs = {ref["href"] for ref in refs}
+                sections = self._sections_by_slug(slugs)
+                embedded += [
+                    self._section_item(row) for row in sections if section_url(row.source_slug, row.slug) in hrefs
+                ]
+                continue
+            table = ENTITY_TABLES[entity_type]
+            rows = self._entity_rows(select(table).where(col(table.slug).in_(slugs)))
+            order = {slug: index for index, slug in enumerate(slugs)}
+            embedded += self._represent(entity_type, sorted(rows, key=lambda row: order[row.slug]))
+        return embedded
+
+    def _condition(self, entity_type: EntityType, name: str, value: Any) -> ColumnElement[bool]:
+        table = ENTITY_TABLES[entity_type]
+        if name == "section":
+            self._check_exists("section", value, select(Section.slug).order_by(col(Section.position)))
+            cited = select(Provenance.entity_slug).where(
+                Provenance.entity_type == entity_type.value, Provenance.section == value
+            )
+            return col(table.slug).in_(cited)
+        if name == "challenge":
+            self._check_exists("challenge", value, select(ENTITY_TABLES[EntityType.CHALLENGE].slug))
+            addressing = select(Link.subject_slug).where(
+                Link.subject_type == entity_type.value, Link.predicate == "addresses", Link.object_slug == value
+            )
+            return col(table.slug).in_(addressing)
+        if name == "has_definition":
+            definition = col(Concept.definition)
+            return definition.is_not(None) if value else definition.is_(None)
+        equals: ColumnElement[bool] = col(getattr(table, name)) == value
+        return equals
+
+    def _check_exists(self, name: str, value: str, allowed: Any) -> None:
+        slugs = list(self.session.exec(allowed))
+        if value not in slugs:
+            reason = f"Unknown {name} {value!r}; allowed values: {', '.join(slugs)}."
+            raise InvalidParametersError([InvalidParam(name=name, location="query", reason=reason)])
+
+    def _checked_fields(self, entity_type: EntityType, fields: str | None) -> list[str]:
+        return _checked_choices("fields", split_list(fields), tuple(PUBLIC_MODELS[entity_type].model_fields))
+
+    # -- sources and sections --------------------------------------------------------------------
+
+    def list_sources(self, query: CollectionQuery) -> tuple[list[Item], int]:
+        """The sources (micromet serves one article, but clients should not assume so)."""
+        fields = self._checked_fields(EntityType.SOURCE, query.fields)
+        total = self.session.exec(select(func.count()).select_from(Source)).one()
+        column = "title" if (query.sort or "slug").lstrip("-") == "name" else "slug"
+        order = col(getattr(Source, column))
+        statement = select(Source).order_by(order.desc() if (query.sort or "").startswith("-") else order)
+        rows = self.session.exec(statement.offset(query.offset).limit(query.limit)).all()
+        return [_sparse(self._source_item(row), fields) for row in rows], total
+
+    def get_source(self, slug: str, *, fields: str | None) -> Item:
+        """One source, without its text (that has its own URL)."""
+        selected = self._checked_fields(EntityType.SOURCE, fields)
+        return _sparse(self._source_item(self._source(slug)), selected)
+
+    def source_text(self, slug: str) -> str:
+        """The verbatim text of a source."""
+        return self._source(slug).text
+
+    def list_sections(self, source: str, query: CollectionQuery) -> tuple[list[Item], int]:
+        """The sections of one source, in the article's order unless sorted."""
+        fields = self._checked_fields(EntityType.SECTION, query.fields)
+        self._source(source)
+        where = Section.source_slug == source
+        total = self.session.exec(select(func.count()).select_from(Section).where(where)).one()
+        statement = select(Section).where(where)
+        if query.sort is None:
+            statement = statement.order_by(col(Section.position))
+        else:
+            column, descending = _SORTS[query.sort]
+            order = col(Section.heading if column == "name" else Section.slug)
+            statement = statement.order_by(order.desc() if descending else order, col(Section.slug))
+        rows = self.session.exec(statement.offset(query.offset).limit(query.limit)).all()
+        cited_by = self._cited_by(source, [row.slug for row in rows])
+        return [_sparse(self._section_item(row, cited_by), fields) for row in rows], total
+
+    def get_section(self, source: str, slug: str, *, fields: str | None) -> Item:
+        """One section with its verbatim text and the entities that quote it."""
+        selected = self._checked_fields(EntityType.SECTION, fields)
+        self._source(source)
+        row = self.session.exec(select(Section).where(Section.source_slug == source, Section.slug == slug)).first()
+        if row is None:
+            raise NotFoundError(f"No section {slug!r} in source {source!r}.")
+        return _sparse(self._section_item(row, self._cited_by(source, [slug])), selected)
+
+    def _source(self, slug: str) -> Source:
+        row = self.session.get(Source, slug)
+        if row is None:
+            raise NotFoundError(f"No source with slug {slug!r}.")
+        return row
+
+    def _source_item(self, row: Source) -> Item:
+        sections = self.session.exec(
+            select(Section.slug).where(Section.source_slug == row.slug).order_by(col(Section.position))
+        ).all()
+        return {
+            "type": EntityType.SOURCE.value,
+            **_in_order(row.model_dump(mode="json", exclude={"text"})),
+            "relations": {"sections": [_section_ref(row.slug, section) for section in sections]},
+            "links": {
+                "self": source_url(row.slug),
+                "collection": collection_url(EntityType.SOURCE),
+                "sections": f"{source_url(row.slug)}/sections",
+                "text": f"{source_url(row.slug)}/text",
+            },
+        }
+
+    def _sections_by_slug(self, slugs: Iterable[str]) -> list[Section]:
+        statement = select(Section).where(col(Section.slug).in_(list(slugs))).order_by(col(Section.position))
+        return list(self.session.exec(statement).all())
+
+    def _cited_by(self, source: str, sections: list[str]) -> dict[str, list[Item]]:
+        statement = (
+            select(Provenance.section, Provenance.entity_type, Provenance.entity_slug)
+            .where(Provenance.source_slug == source, col(Provenance.section).in_(sections))
+            .distinct()
+            .order_by(col(Provenance.section), col(Provenance.entity_type), col(Provenance.entity_slug))
+        )
+        cited: dict[str, list[Item]] = defaultdict(list)
+        for section, entity_type, slug in self.session.exec(statement):
+            cited[section].append(_ref(EntityType(entity_type), slug))
+        return cited
+
+    def _section_item(self, row: Section, cited_by: dict[str, list[Item]] | None = None) -> Item:
+        relations = {"source": [_ref(EntityType.SOURCE, row.source_slug)]}
+        if cited_by is not None:
+            relations["cited_by"] = cited_by.get(row.slug, [])
+        url = section_url(row.source_slug, row.slug)
+        return {
+            "type": EntityType.SECTION.value,
+            **_in_order(row.model_dump(mode="json", exclude={"id"})),
+            "relations": relations,
+            "links": {
+                "self": url,
+                "collection": f"{source_url(row.source_slug)}/sections",
+                "source": source_url(row.source_slug),
+            },
+        }
+
+    # -- the dataset -----------------------------------------------------------------------------
+
+    def dataset(self) -> DatasetInfo:
+        """The dataset record; a 503 when the database has not been seeded."""
+        info = self.session.get(DatasetInfo, 1)
+        if info is None:
+            raise ServiceUnavailableError("The database has not been seeded yet.")
+        return info
+
+    def meta(self) -> Item:
+        """Versions, generation time, counts and source checksums."""
+        info = self.dataset()
+        counts = {EntityType.SOURCE.value: self._count(Source), EntityType.SECTION.value: self._count(Section)}
+        counts |= {entity_type.value: self._count(table) for entity_type, table in ENTITY_TABLES.items()}
+        sources = self.session.exec(select(Source.slug, Source.sha256, Source.length).order_by(col(Source.slug)))
+        return {
+            "api_version": __version__,
+            "dataset_version": info.version,
+            "generated_at": info.generated_at.isoformat(),
+            "synthetic": info.synthetic,
+            "counts": counts,
+            "sources": [
+                {"slug": slug, "sha256": sha256, "length": length, "href": source_url(slug)}
+                for slug, sha256, length in sources
+            ],
+        }
+
+    def _count(self, table: type[SQLModel]) -> int:
+        return self.session.exec(select(func.count()).select_from(table)).one()
+
+
+_LEADING_KEYS = ("slug", "name", "title", "summary", "source_slug", "position", "heading")
+
+
+def _in_order(fields: Item) -> Item:
+    """Identity and name first, then the rest alphabetically: a stable, readable key order."""
+    leading = {key: fields[key] for key in _LEADING_KEYS if key in fields}
+    return leading | {key: fields[key] for key in sorted(fields) if key not in leading}
+
+
+def _order(table: type[EntityTable], sort: str | None) -> list[Any]:
+    if sort is None:
+        return [col(table.position), col(table.slug)]
+    column, descending = _SORTS[sort]
+    order = col(getattr(table, column))
+    return [order.desc() if descending else order, col(table.slug)]
+
+
+def _checked_choices(name: str, values: list[str], allowed: tuple[str, ...]) -> list[str]:
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        reason = f"Unknown value(s) {', '.join(map(repr, unknown))}; allowed values: {', '.join(allowed)}."
+        raise InvalidParametersError([InvalidParam(name=name, location="query", reason=reason)])
+    return values
+
+
+def _sparse(item: Item, fields: list[str]) -> Item:
+    if not fields:
+        return item
+    keep = {"type", "slug", *fields}
+    return {key: value for key, value in item.items() if key in keep}
+
+
+def _ref(entity_type: EntityType, slug: str) -> Item:
+    return {"type": entity_type.value, "slug": slug, "href": item_url(entity_type, slug)}
+
+
+def _section_ref(source: str, section: str) -> Item:
+    return {"type": EntityType.SECTION.value, "slug": section, "href": section_url(source, section)}

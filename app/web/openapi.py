@@ -1,0 +1,59 @@
+"""The OpenAPI document: readable operationIds, the problem schema and tag descriptions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
+
+from app.web.problems import Problem
+from app.web.responses import PROBLEM_MEDIA_TYPE
+
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+
+_DESCRIPTIONS = {
+    404: "No such resource.",
+    405: "Method not allowed: the API is read-only.",
+    422: "Invalid parameters: each is listed in `invalid_params`.",
+    500: "Unexpected error; no internals are shown.",
+    503: "The database is unavailable or not seeded yet.",
+}
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries for errors, all `application/problem+json`."""
+    return {
+        status: {"description": _DESCRIPTIONS[status], "content": {PROBLEM_MEDIA_TYPE: {"schema": PROBLEM_REF}}}
+        for status in statuses
+    }
+
+
+def operation_id(route: APIRoute) -> str:
+    """`detection-methods-list`, `therapies-get`: the tag, then the route's name."""
+    return f"{route.tags[0]}-{route.name}" if route.tags else route.name
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """Generate the document once and add the shared problem schema to its components."""
+    if app.openapi_schema is None:
+        document = get_openapi(
+            title=app.title,
+            version=app.version,
+            summary=app.summary,
+            description=app.description,
+            routes=app.routes,
+            tags=app.openapi_tags,
+            license_info=app.license_info,
+        )
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
+        schemas.update(problem.pop("$defs", {}))
+        schemas["Problem"] = problem
+        app.openapi_schema = document
+    return app.openapi_schema
+
+
+COLLECTION_ERRORS = problem_responses(422, 500, 503)
+ITEM_ERRORS = problem_responses(404, 422, 500, 503)

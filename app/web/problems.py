@@ -1,0 +1,171 @@
+"""Errors in one place: RFC 9457 problem details for every failure, from one set of handlers.
+
+Routes and services raise `ProblemError` subclasses; Starlette's and FastAPI's own errors (unknown route, wrong
+method, invalid parameters) and anything unexpected are turned into the same `application/problem+json` shape.
+A 500 never shows internals: the detail is fixed text and the exception only goes to the log.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from app.web.responses import PROBLEM_MEDIA_TYPE, dump_json
+
+logger = logging.getLogger("micromet")
+
+PROBLEM_TYPE_PREFIX = "urn:micromet:problem:"
+
+
+class InvalidParam(BaseModel):
+    """One request parameter that was not accepted, and why."""
+
+    name: str = Field(description="The parameter's name, e.g. `limit` or `specimen`.")
+    location: str = Field(alias="in", description="Where it was sent: `query`, `path` or `header`.")
+    reason: str = Field(description="Why it was rejected, with the allowed values where there is a fixed set.")
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object, the body of every error response."""
+
+    type: str = Field(description="A URI naming the kind of problem.", examples=["urn:micromet:problem:not-found"])
+    title: str = Field(description="A short summary of the kind of problem.", examples=["Not Found"])
+    status: int = Field(description="The HTTP status code.", examples=[404])
+    detail: str = Field(
+        description="What went wrong with this request.", examples=["No detection-method with slug 'x-ray'."]
+    )
+    instance: str = Field(description="The path of the request.", examples=["/v1/detection-methods/x-ray"])
+    invalid_params: list[InvalidParam] | None = Field(
+        default=None, description="For 422: each rejected parameter and why."
+    )
+
+
+class ProblemError(Exception):
+    """An error the API reports as a problem; subclasses fix the status and the type."""
+
+    status = HTTPStatus.INTERNAL_SERVER_ERROR
+    kind = "internal-error"
+
+    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class NotFoundError(ProblemError):
+    status = HTTPStatus.NOT_FOUND
+    kind = "not-found"
+
+
+class InvalidParametersError(ProblemError):
+    """One or more request parameters are invalid; each is listed in `invalid_params`."""
+
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+    kind = "invalid-parameters"
+
+    def __init__(self, params: list[InvalidParam]) -> None:
+        names = ", ".join(dict.fromkeys(param.name for param in params))
+        super().__init__(f"Invalid request parameter(s): {names}.")
+        self.params = params
+
+
+class ServiceUnavailableError(ProblemError):
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    kind = "service-unavailable"
+
+
+_KIND_BY_STATUS = {
+    404: "not-found",
+    405: "method-not-allowed",
+    406: "not-acceptable",
+    414: "uri-too-long",
+    422: "invalid-parameters",
+    503: "service-unavailable",
+}
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    invalid_params: list[InvalidParam] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Render one problem; the only place an error body is built."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + (kind or _KIND_BY_STATUS.get(status, "http-error")),
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+    }
+    if invalid_params:
+        body["invalid_params"] = [param.model_dump(by_alias=True) for param in invalid_params]
+    return Response(dump_json(body), status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    """Route every error the app can meet through `problem_response`."""
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(OperationalError, _on_database_unavailable)
+    app.add_exception_handler(DBAPIError, _on_database_unavailable)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+async def _on_problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ProblemError)
+    params = exc.params if isinstance(exc, InvalidParametersError) else None
+    return problem_response(request, exc.status, exc.detail, kind=exc.kind, invalid_params=params, headers=exc.headers)
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    params = [_invalid_param(error) for error in exc.errors()]
+    return await _on_problem(request, InvalidParametersError(params))
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and "GET" in headers.get("Allow", ""):
+        headers["Allow"] = "GET, HEAD"
+    detail = {
+        404: f"No resource at {request.url.path}.",
+        405: f"{request.method} is not allowed here; this API is read-only.",
+    }.get(exc.status_code, str(exc.detail))
+    return problem_response(request, exc.status_code, detail, headers=headers)
+
+
+async def _on_database_unavailable(request: Request, exc: Exception) -> Response:
+    logger.warning("database unavailable while serving %s: %s", request.url.path, exc)
+    return problem_response(
+        request, 503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"}
+    )
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> Response:
+    logger.error("unexpected error while serving %s", request.url.path, exc_info=exc)
+    return problem_response(request, 500, "An unexpected error occurred.", kind="internal-error")
+
+
+def _invalid_param(error: Any) -> InvalidParam:
+    location, *rest = [str(part) for part in error.get("loc", ())] or ["request"]
+    name = ".".join(rest) or location
+    reason = error.get("msg", "invalid")
+    if error.get("type") == "extra_forbidden":
+        reason = "Unknown parameter."
+    return InvalidParam(name=name, location=location, reason=reason)

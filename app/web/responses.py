@@ -1,0 +1,25 @@
+"""JSON responses serialized with orjson: one place that decides how bytes are written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.responses import Response
+
+JSON_MEDIA_TYPE = "application/json"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+def dump_json(content: Any) -> bytes:
+    """Serialize for the wire: UTF-8, compact, keys in the order the models define them."""
+    return orjson.dumps(content)
+
+
+class JSONBytesResponse(Response):
+    """A JSON response rendered with orjson."""
+
+    media_type = JSON_MEDIA_TYPE
+
+    def render(self, content: Any) -> bytes:
+        return dump_json(content)
