@@ -7,12 +7,15 @@ from contextlib import asynccontextmanager
 from functools import partial
 
 from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 from starlette.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.content.pipeline import seed_if_empty
 from app.db import create_db_engine
 from app.routers import health, v1
+from app.services.catalog import Catalog
 from app.settings import Settings
 from app.web.docs import OPENAPI_URL, install_docs
 from app.web.head import HeadAsGetMiddleware
@@ -66,6 +69,18 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.engine.dispose()
 
 
+def _filter_choices(app: FastAPI) -> dict[str, list[str]]:
+    """The dataset's values for slug filters, or none before the database is open or when it is not ready."""
+    engine = getattr(app.state, "engine", None)
+    if engine is None:
+        return {}
+    try:
+        with Session(engine) as session:
+            return Catalog(session).filter_choices()
+    except SQLAlchemyError:
+        return {}
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app; nothing touches the database until the lifespan starts."""
     app = FastAPI(
@@ -87,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(v1.router)
     install_docs(app)
-    app.openapi = partial(build_openapi, app)  # type: ignore[method-assign]
+    app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
     origins = app.state.settings.cors_allow_origins
     app.add_middleware(
         CORSMiddleware,

@@ -16,6 +16,7 @@ from sqlmodel import Session, SQLModel, col, select
 from app import __version__
 from app.models import (
     ENTITY_TABLES,
+    Challenge,
     Concept,
     DatasetInfo,
     EntityTable,
@@ -335,6 +336,12 @@ class Catalog:
                 for slug, sha256, length in sources
             ],
         }
+
+    def filter_choices(self) -> dict[str, list[str]]:
+        """The values the slug-valued filters accept, for the OpenAPI document's enums."""
+        sections = self.session.exec(select(Section.slug).distinct().order_by(col(Section.slug))).all()
+        challenges = self.session.exec(select(Challenge.slug).order_by(col(Challenge.slug))).all()
+        return {"section": list(sections), "challenge": list(challenges)}
 
     def _count(self, table: type[SQLModel]) -> int:
         return self.session.exec(select(func.count()).select_from(table)).one()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI
@@ -35,9 +36,14 @@ def operation_id(route: APIRoute) -> str:
     return f"{route.tags[0]}-{route.name}" if route.tags else route.name
 
 
-def build_openapi(app: FastAPI) -> dict[str, Any]:
-    """Generate the document once and add the shared problem schema to its components."""
-    if app.openapi_schema is None:
+def build_openapi(app: FastAPI, choices: Callable[[], dict[str, list[str]]] | None = None) -> dict[str, Any]:
+    """Generate the document once, add the shared problem schema, and list the values of slug filters.
+
+    `choices` gives, for query parameters such as `section`, the values the dataset accepts; they become enums,
+    so that clients and fuzzers know them. They are read again whenever they change (after a reseed).
+    """
+    current = choices() if choices is not None else {}
+    if app.openapi_schema is None or app.openapi_schema.get("x-filter-choices") != current:
         document = get_openapi(
             title=app.title,
             version=app.version,
@@ -51,9 +57,20 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
         problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}", by_alias=True)
         schemas.update(problem.pop("$defs", {}))
         schemas["Problem"] = problem
+        _add_enums(document, current)
+        document["x-filter-choices"] = current
         app.openapi_schema = document
     return app.openapi_schema
 
 
 COLLECTION_ERRORS = problem_responses(422, 500, 503)
 ITEM_ERRORS = problem_responses(404, 422, 500, 503)
+
+
+def _add_enums(document: dict[str, Any], choices: dict[str, list[str]]) -> None:
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                values = choices.get(parameter["name"]) if parameter["in"] == "query" else None
+                if values:
+                    parameter["schema"] = {"anyOf": [{"type": "string", "enum": values}, {"type": "null"}]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,20 +22,23 @@ class NoQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+FIELDS_DESCRIPTION = "Comma-separated fields to return (`type` and `slug` always come). Unknown fields are a 422."
+
+
 class FieldsQuery(NoQuery):
     """Options of an item route: a sparse fieldset."""
 
     fields: str | None = Field(
-        default=None,
-        max_length=MAX_LIST_PARAM_LENGTH,
-        description="Comma-separated fields to return (`type` and `slug` always come). Unknown fields are a 422.",
-        examples=["name,summary"],
+        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["links"]
     )
 
 
 class ItemQuery(FieldsQuery):
     """Options of an entity item: a sparse fieldset and related resources to embed."""
 
+    fields: str | None = Field(
+        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["name,summary"]
+    )
     include: str | None = Field(
         default=None,
         max_length=MAX_LIST_PARAM_LENGTH,
@@ -51,10 +56,7 @@ class CollectionQuery(PageParams):
         default=None, description="Order by name or slug; `-` for descending. Default: the article's order."
     )
     fields: str | None = Field(
-        default=None,
-        max_length=MAX_LIST_PARAM_LENGTH,
-        description="Comma-separated fields to return for each item (`type` and `slug` always come).",
-        examples=["name,summary"],
+        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["links"]
     )
 
     def filters(self) -> dict[str, Any]:
@@ -70,13 +72,31 @@ class CollectionQuery(PageParams):
 class EntityCollectionQuery(CollectionQuery):
     """Options of every entity collection: the common ones, and the section an entity is cited from."""
 
+    fields: str | None = Field(
+        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["name,summary"]
+    )
     section: Slug | None = Field(
         default=None, description="Only entities with a quote in this section of the source.", examples=["detection"]
     )
 
 
 def split_list(value: str | None) -> list[str]:
-    """`"a, b,,c"` -> `["a", "b", "c"]`: the comma-separated form of `fields` and `include`."""
-    if value is None:
-        return []
-    return [part.strip() for part in value.split(",") if part.strip()]
+    """`"a,b"` -> `["a", "b"]`: the comma-separated form of `fields` and `include`, taken literally.
+
+    No spaces are trimmed and no empty item is dropped, so the values accepted are exactly those the
+    OpenAPI pattern of `choice_list` describes.
+    """
+    return [] if value is None else value.split(",")
+
+
+def choice_list(choices: Sequence[str], *, description: str, example: str) -> Any:
+    """A comma-separated list parameter whose values come from `choices`, documented with its exact pattern."""
+    alternatives = "|".join(re.escape(choice) for choice in choices)
+    listed = ", ".join(f"`{choice}`" for choice in choices)
+    return Field(
+        default=None,
+        max_length=MAX_LIST_PARAM_LENGTH,
+        description=f"{description} Comma-separated, from: {listed}.",
+        examples=[example],
+        json_schema_extra={"pattern": f"^({alternatives})(,({alternatives}))*$"},
+    )

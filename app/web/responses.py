@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 JSON_MEDIA_TYPE = "application/json"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -16,8 +16,8 @@ def dump_json(content: Any) -> bytes:
     return orjson.dumps(content)
 
 
-class JSONBytesResponse(Response):
-    """A JSON response rendered with orjson."""
+class JSONBytesResponse(JSONResponse):
+    """A JSON response rendered with orjson (a `JSONResponse`, so OpenAPI documents its model)."""
 
     media_type = JSON_MEDIA_TYPE
 

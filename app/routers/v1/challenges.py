@@ -8,12 +8,22 @@ from starlette.responses import Response
 from app.deps import CatalogDep
 from app.models import EntityType
 from app.models.challenge import ChallengePublic
+from app.routers.v1.params import fields_param, include_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/challenges", tags=["challenges"])
+
+
+class ChallengeQuery(EntityCollectionQuery):
+    fields: str | None = fields_param(ChallengePublic)
+
+
+class ChallengeItemQuery(ItemQuery):
+    fields: str | None = fields_param(ChallengePublic)
+    include: str | None = include_param(EntityType.CHALLENGE)
 
 
 @router.get(
@@ -23,9 +33,7 @@ router = APIRouter(prefix="/challenges", tags=["challenges"])
     response_model=Page[ChallengePublic],
     responses=COLLECTION_ERRORS,
 )
-def list_challenges(
-    request: Request, query: Annotated[EntityCollectionQuery, Query()], catalog: CatalogDep
-) -> Response:
+def list_challenges(request: Request, query: Annotated[ChallengeQuery, Query()], catalog: CatalogDep) -> Response:
     """The research challenges the article names, each with what it limits."""
     items, total = catalog.list_entities(EntityType.CHALLENGE, query)
     return paged_response(request, items, total, query)
@@ -40,7 +48,7 @@ def list_challenges(
 )
 def get_challenge(
     slug: Annotated[str, Path(max_length=120, examples=["small-size-and-difficult-detection"])],
-    query: Annotated[ItemQuery, Query()],
+    query: Annotated[ChallengeItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One challenge, what it limits, its quotes and the research directions that address it."""

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app.deps import CatalogDep
 from app.models import EntityType
 from app.models.concept import ConceptPublic
+from app.routers.v1.params import fields_param, include_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -18,9 +19,15 @@ router = APIRouter(prefix="/concepts", tags=["concepts"])
 
 
 class ConceptQuery(EntityCollectionQuery):
+    fields: str | None = fields_param(ConceptPublic)
     has_definition: bool | None = Field(
         default=None, description="Only concepts the article defines (true) or does not define (false)."
     )
+
+
+class ConceptItemQuery(ItemQuery):
+    fields: str | None = fields_param(ConceptPublic)
+    include: str | None = include_param(EntityType.CONCEPT)
 
 
 @router.get(
@@ -45,7 +52,7 @@ def list_concepts(request: Request, query: Annotated[ConceptQuery, Query()], cat
 )
 def get_concept(
     slug: Annotated[str, Path(max_length=120, examples=["micrometastasis"])],
-    query: Annotated[ItemQuery, Query()],
+    query: Annotated[ConceptItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One concept: the article's own definition where it gives one, and the entities that use it."""

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app.deps import CatalogDep
 from app.models import EntityType, Invasiveness, Specimen
 from app.models.detection_method import DetectionMethodPublic
+from app.routers.v1.params import fields_param, include_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -18,8 +19,14 @@ router = APIRouter(prefix="/detection-methods", tags=["detection-methods"])
 
 
 class DetectionMethodQuery(EntityCollectionQuery):
+    fields: str | None = fields_param(DetectionMethodPublic)
     specimen: Specimen | None = Field(default=None, description="What the method is performed on.")
     invasiveness: Invasiveness | None = Field(default=None, description="Only methods the article says are so.")
+
+
+class DetectionMethodItemQuery(ItemQuery):
+    fields: str | None = fields_param(DetectionMethodPublic)
+    include: str | None = include_param(EntityType.DETECTION_METHOD)
 
 
 @router.get(
@@ -46,7 +53,7 @@ def list_detection_methods(
 )
 def get_detection_method(
     slug: Annotated[str, Path(max_length=120, examples=["liquid-biopsy"])],
-    query: Annotated[ItemQuery, Query()],
+    query: Annotated[DetectionMethodItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One detection method: principle, what it detects, specimen, invasiveness, quotes and relations."""

@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app.deps import CatalogDep
 from app.models import EntityType, FindingTopic
 from app.models.finding import FindingPublic
+from app.routers.v1.params import fields_param, include_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -18,7 +19,13 @@ router = APIRouter(prefix="/findings", tags=["findings"])
 
 
 class FindingQuery(EntityCollectionQuery):
+    fields: str | None = fields_param(FindingPublic)
     topic: FindingTopic | None = Field(default=None, description="The part of the argument it belongs to.")
+
+
+class FindingItemQuery(ItemQuery):
+    fields: str | None = fields_param(FindingPublic)
+    include: str | None = include_param(EntityType.FINDING)
 
 
 @router.get(
@@ -43,7 +50,7 @@ def list_findings(request: Request, query: Annotated[FindingQuery, Query()], cat
 )
 def get_finding(
     slug: Annotated[str, Path(max_length=120, examples=["poorer-prognosis"])],
-    query: Annotated[ItemQuery, Query()],
+    query: Annotated[FindingItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One finding: the claim, its topic and the exact quote it rests on."""

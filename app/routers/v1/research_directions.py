@@ -10,6 +10,7 @@ from app.deps import CatalogDep
 from app.models import EntityType, ResearchPurpose
 from app.models.common import Slug
 from app.models.research_direction import ResearchDirectionPublic
+from app.routers.v1.params import fields_param, include_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -19,12 +20,18 @@ router = APIRouter(prefix="/research-directions", tags=["research-directions"])
 
 
 class ResearchDirectionQuery(EntityCollectionQuery):
+    fields: str | None = fields_param(ResearchDirectionPublic)
     purpose: ResearchPurpose | None = Field(default=None, description="Detection, understanding or therapy.")
     challenge: Slug | None = Field(
         default=None,
         description="Only directions that address this challenge (a challenge slug).",
         examples=["small-size-and-difficult-detection"],
     )
+
+
+class ResearchDirectionItemQuery(ItemQuery):
+    fields: str | None = fields_param(ResearchDirectionPublic)
+    include: str | None = include_param(EntityType.RESEARCH_DIRECTION)
 
 
 @router.get(
@@ -51,7 +58,7 @@ def list_research_directions(
 )
 def get_research_direction(
     slug: Annotated[str, Path(max_length=120, examples=["nanotechnology"])],
-    query: Annotated[ItemQuery, Query()],
+    query: Annotated[ResearchDirectionItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One research direction: its purpose, its promise, its quotes and the challenges it addresses."""

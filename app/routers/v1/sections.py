@@ -7,12 +7,22 @@ from starlette.responses import Response
 
 from app.deps import CatalogDep
 from app.models.section import SectionPublic
+from app.routers.v1.params import fields_param
 from app.web.openapi import ITEM_ERRORS
 from app.web.paging import Page, paged_response
-from app.web.query import CollectionQuery, FieldsQuery
+from app.web.query import CollectionQuery, NoQuery
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/sources/{slug}/sections", tags=["sections"])
+
+
+class SectionCollectionQuery(CollectionQuery):
+    fields: str | None = fields_param(SectionPublic, "heading,start,end")
+
+
+class SectionItemQuery(NoQuery):
+    fields: str | None = fields_param(SectionPublic, "heading,start,end")
+
 
 SourceSlug = Annotated[str, Path(max_length=120, examples=["understanding-micrometastases-in-cancer"])]
 
@@ -21,7 +31,7 @@ SourceSlug = Annotated[str, Path(max_length=120, examples=["understanding-microm
     "", name="list", summary="List a source's sections", response_model=Page[SectionPublic], responses=ITEM_ERRORS
 )
 def list_sections(
-    request: Request, slug: SourceSlug, query: Annotated[CollectionQuery, Query()], catalog: CatalogDep
+    request: Request, slug: SourceSlug, query: Annotated[SectionCollectionQuery, Query()], catalog: CatalogDep
 ) -> Response:
     """The sections in the article's order: heading, body text and `[start, end)` offsets into the source."""
     items, total = catalog.list_sections(slug, query)
@@ -32,7 +42,7 @@ def list_sections(
 def get_section(
     slug: SourceSlug,
     section: Annotated[str, Path(max_length=120, examples=["prognosis"])],
-    query: Annotated[FieldsQuery, Query()],
+    query: Annotated[SectionItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One section with its verbatim text and the entities that quote it (`relations.cited_by`)."""

@@ -7,25 +7,35 @@ from starlette.responses import PlainTextResponse, Response
 
 from app.deps import CatalogDep
 from app.models.source import SourcePublic
+from app.routers.v1.params import fields_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
-from app.web.query import CollectionQuery, FieldsQuery, NoQuery
+from app.web.query import CollectionQuery, NoQuery
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/sources", tags=["sources"])
+
+
+class SourceCollectionQuery(CollectionQuery):
+    fields: str | None = fields_param(SourcePublic, "title,sha256")
+
+
+class SourceItemQuery(NoQuery):
+    fields: str | None = fields_param(SourcePublic, "title,sha256")
+
 
 SourceSlug = Annotated[str, Path(max_length=120, examples=["understanding-micrometastases-in-cancer"])]
 
 
 @router.get("", name="list", summary="List sources", response_model=Page[SourcePublic], responses=COLLECTION_ERRORS)
-def list_sources(request: Request, query: Annotated[CollectionQuery, Query()], catalog: CatalogDep) -> Response:
+def list_sources(request: Request, query: Annotated[SourceCollectionQuery, Query()], catalog: CatalogDep) -> Response:
     """The sources the content is curated from: one article, with its checksum."""
     items, total = catalog.list_sources(query)
     return paged_response(request, items, total, query)
 
 
 @router.get("/{slug}", name="get", summary="Get a source", response_model=SourcePublic, responses=ITEM_ERRORS)
-def get_source(slug: SourceSlug, query: Annotated[FieldsQuery, Query()], catalog: CatalogDep) -> Response:
+def get_source(slug: SourceSlug, query: Annotated[SourceItemQuery, Query()], catalog: CatalogDep) -> Response:
     """A source's title, checksum, length and sections; its text is at `links.text`."""
     return JSONBytesResponse(catalog.get_source(slug, fields=query.fields))
 

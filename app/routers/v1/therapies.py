@@ -9,6 +9,7 @@ from starlette.responses import Response
 from app.deps import CatalogDep
 from app.models import EntityType, TherapyCategory
 from app.models.therapy import TherapyPublic
+from app.routers.v1.params import fields_param, include_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -18,7 +19,13 @@ router = APIRouter(prefix="/therapies", tags=["therapies"])
 
 
 class TherapyQuery(EntityCollectionQuery):
+    fields: str | None = fields_param(TherapyPublic)
     category: TherapyCategory | None = Field(default=None, description="Systemic, adjuvant or an approach.")
+
+
+class TherapyItemQuery(ItemQuery):
+    fields: str | None = fields_param(TherapyPublic)
+    include: str | None = include_param(EntityType.THERAPY)
 
 
 @router.get(
@@ -43,7 +50,7 @@ def list_therapies(request: Request, query: Annotated[TherapyQuery, Query()], ca
 )
 def get_therapy(
     slug: Annotated[str, Path(max_length=120, examples=["adjuvant-therapy"])],
-    query: Annotated[ItemQuery, Query()],
+    query: Annotated[TherapyItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One therapy: category, aim, timing and indication where the article gives them, with quotes."""

@@ -1,0 +1,22 @@
+"""Query parameters whose allowed values depend on the resource: `fields=` and `include=`."""
+
+from typing import Any
+
+from sqlmodel import SQLModel
+
+from app.models import EntityType
+from app.services.catalog import RELATIONS
+from app.web.query import choice_list
+
+
+def fields_param(model: type[SQLModel], example: str = "name,summary") -> Any:
+    """`fields=`: a sparse fieldset from the fields of `model` (`type` and `slug` always come)."""
+    return choice_list(
+        tuple(model.model_fields), description="Fields to return; `type` and `slug` always come.", example=example
+    )
+
+
+def include_param(entity_type: EntityType) -> Any:
+    """`include=`: relations of `entity_type` to embed in full, one level deep."""
+    relations = RELATIONS[entity_type]
+    return choice_list(relations, description="Relations to embed in full, one level deep.", example=relations[-1])

@@ -1,0 +1,43 @@
+"""Contract: schemathesis drives every operation and checks every response against the OpenAPI document."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+
+from app.main import create_app
+from app.settings import Settings
+from tests.conftest import SEED_DIR
+
+EXAMPLES_PER_OPERATION = 50
+
+# The document is read from the app itself; building the app touches no database, so this is safe at import.
+# The database is chosen, seeded and opened by the fixture below, before any case runs.
+app = create_app(Settings(seed_dir=SEED_DIR))
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+# The coverage phase enumerates every boundary case of every parameter at collection time (about a minute
+# here); `make fuzz` runs it. This suite runs the example and fuzzing phases, with a fixed seed.
+schema.config.phases.coverage.enabled = False
+
+
+@pytest.fixture(scope="module", autouse=True)
+def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    folder = tmp_path_factory.mktemp("contract")
+    app.state.settings = Settings(database_url=f"sqlite:///{folder / 'micromet.sqlite3'}", seed_dir=SEED_DIR)
+    with TestClient(app):  # runs the lifespan: seeds and opens the serving engine
+        yield
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_honours_its_contract(case: schemathesis.Case) -> None:
+    case.call_and_validate()
