@@ -21,3 +21,7 @@ COPY --from=build /opt/venv /opt/venv
 COPY seed ./seed
 RUN micromet check && micromet seed && chown -R micromet:micromet /srv/micromet/data
 USER micromet
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
+    CMD ["python", "-c", "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
+CMD ["micromet", "serve", "--host", "0.0.0.0", "--port", "8000"]

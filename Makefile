@@ -7,9 +7,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint check seed clean
 
-run: $(STAMP) ## Install, seed the embedded SQLite database when needed, and print a summary of the content
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+run: $(STAMP) ## Install, seed the embedded SQLite database when the content changed, and serve on $(HOST):$(PORT)
 	$(BIN)/micromet seed
-	$(BIN)/micromet check
+	$(BIN)/micromet serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP) ## Run the whole test suite, then the linters and the type checker
 	$(BIN)/pytest

@@ -1,0 +1,69 @@
+"""The docs pages render in a real browser with the network cut off: every asset is served by micromet."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_DIR
+from tests.live import live_server
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+REQUIRED = os.environ.get("MICROMET_REQUIRE_CHROMIUM") == "1"
+
+
+def render(url: str, profile: Path) -> str:
+    """The DOM of `url` after its scripts ran, in headless Chromium that can reach loopback and nothing else."""
+    assert CHROMIUM is not None
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        # Cut the network: names other than loopback do not resolve, and anything else goes to a dead proxy.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+        "--proxy-server=http://127.0.0.1:9",
+        "--proxy-bypass-list=127.0.0.1",
+        "--virtual-time-budget=20000",
+        "--dump-dom",
+        url,
+    ]
+    completed = subprocess.run(command, capture_output=True, timeout=120, check=True)
+    return completed.stdout.decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if CHROMIUM is None:
+        if REQUIRED:
+            pytest.fail("MICROMET_REQUIRE_CHROMIUM=1 but Chromium is not installed")
+        pytest.skip("Chromium is not installed (Debian packages chromium and chromium-driver)")
+    folder = tmp_path_factory.mktemp("browser")
+    with live_server(folder / "micromet.sqlite3", SEED_DIR) as base_url:
+        yield base_url  # type: ignore[misc]
+
+
+def test_swagger_ui_shows_every_operation_offline(server: str, tmp_path: Path) -> None:
+    dom = render(f"{server}/docs", tmp_path / "profile")
+
+    assert 'class="swagger-ui"' in dom
+    assert "opblock-summary" in dom
+    for summary in ["List detection methods", "Get a therapy", "Get a source's verbatim text", "Describe the dataset"]:
+        assert summary in dom.replace("&#39;", "'"), summary
+
+
+def test_redoc_shows_the_operations_offline(server: str, tmp_path: Path) -> None:
+    dom = render(f"{server}/redoc", tmp_path / "profile")
+
+    assert "List detection methods" in dom
+    assert "micromet" in dom

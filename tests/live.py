@@ -1,0 +1,70 @@
+"""A real micromet server in a subprocess, for tests that need a socket (a browser, several processes)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx2 as httpx
+
+from app.settings import PROJECT_ROOT
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def live_server(
+    database: Path, seed_dir: Path, *, cli_args: list[str] | None = None, timeout: float = 60.0
+) -> Iterator[str]:
+    """Run micromet on a free loopback port until the block ends; yields its base URL.
+
+    By default this is `uvicorn app.main:app`; with `cli_args` it is `micromet serve` with those options.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "MICROMET_DATABASE_URL": f"sqlite:///{database}",
+        "MICROMET_SEED_DIR": str(seed_dir),
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    if cli_args is None:
+        command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]
+    else:
+        entry = "from app.cli import main; main()"
+        command = [sys.executable, "-c", entry, "serve", "--host", "127.0.0.1", "--port", str(port), *cli_args]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{base_url}/readyz", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                _, errors = process.communicate(timeout=5)
+                raise RuntimeError(f"server did not become ready: {errors.decode(errors='replace')[-2000:]}")
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stderr is not None:
+            process.stderr.close()
