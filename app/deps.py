@@ -8,6 +8,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from app.search.backend import SearchBackend
+from app.search.service import LexiconCache, SearchOutcome, search
 from app.services.catalog import Catalog
 from app.settings import Settings
 
@@ -34,3 +36,26 @@ def get_catalog(session: SessionDep) -> Catalog:
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]
+
+
+class SearchContext:
+    """Search for one request: the app's engine and lexicon cache, on this request's session."""
+
+    def __init__(self, session: Session, backend: SearchBackend, lexicons: LexiconCache) -> None:
+        self.session = session
+        self.backend = backend
+        self.lexicons = lexicons
+
+    def run(self, text: str, *, types: list[str], limit: int, offset: int, marks: tuple[str, str]) -> SearchOutcome:
+        """Search the dataset being served."""
+        version = Catalog(self.session).dataset().version
+        lexicon = self.lexicons.get(self.session, version)
+        return search(self.session, self.backend, lexicon, text, types=types, limit=limit, offset=offset, marks=marks)
+
+
+def get_search(request: Request, session: SessionDep) -> SearchContext:
+    """The search context for this request."""
+    return SearchContext(session, request.app.state.search_backend, request.app.state.lexicons)
+
+
+SearchDep = Annotated[SearchContext, Depends(get_search)]

@@ -15,6 +15,8 @@ from app import __version__
 from app.content.pipeline import seed_if_empty
 from app.db import create_db_engine
 from app.routers import health, v1
+from app.search.backend import search_backend
+from app.search.service import LexiconCache
 from app.services.catalog import Catalog
 from app.settings import Settings
 from app.web.docs import OPENAPI_URL, install_docs
@@ -47,6 +49,7 @@ TAGS = [
     {"name": "concepts", "description": "Terms the article defines or relies on."},
     {"name": "sources", "description": "The source article, its metadata and verbatim text."},
     {"name": "sections", "description": "The article's headed sections, with text and offsets."},
+    {"name": "search", "description": "Ranked, highlighted, typo-tolerant search over entities and sections."},
     {"name": "meta", "description": "The dataset's version, counts and checksums."},
     {"name": "health", "description": "Liveness and readiness probes, outside `/v1`."},
 ]
@@ -63,6 +66,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         finally:
             writer.dispose()
     app.state.engine = create_db_engine(settings, read_only=True)
+    app.state.search_backend = search_backend(app.state.engine.dialect.name)
+    app.state.lexicons = LexiconCache()
     try:
         yield
     finally:

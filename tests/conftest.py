@@ -1,4 +1,4 @@
-"""Fixtures shared by the whole suite: an isolated copy of the seed folder and a fresh database per test."""
+"""Fixtures shared by the whole suite: isolated seed folders and databases, and a seeded app for read tests."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
 from app.db import create_db_engine
+from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
 
 SEED_DIR = PROJECT_ROOT / "seed"
@@ -35,3 +38,32 @@ def engine(settings: Settings) -> Iterator[Engine]:
     engine = create_db_engine(settings)
     yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings for the shared app: its own SQLite file, seeded from the real content at start."""
+    folder = tmp_path_factory.mktemp("api")
+    shutil.copytree(SEED_DIR, folder / "seed")
+    return Settings(database_url=f"sqlite:///{folder / 'micromet.sqlite3'}", seed_dir=folder / "seed")
+
+
+@pytest.fixture(scope="session")
+def api_app(api_settings: Settings) -> Iterator[FastAPI]:
+    """One app for all read tests; sharing it is safe because its serving engine cannot write."""
+    app = create_app(api_settings)
+    with TestClient(app):
+        yield app
+
+
+@pytest.fixture
+def client(api_app: FastAPI) -> Iterator[TestClient]:
+    """A client of the shared, seeded app."""
+    with TestClient(api_app) as client:
+        yield client
+
+
+def fresh_client(tmp_path: Path, **overrides: object) -> TestClient:
+    """A client of a new app on a database of its own (use as a context manager to run the lifespan)."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'own.sqlite3'}", seed_dir=SEED_DIR, **overrides)  # type: ignore[arg-type]
+    return TestClient(create_app(settings), raise_server_exceptions=False)

@@ -11,6 +11,8 @@ from sqlmodel import Session, SQLModel
 
 from app.content.validate import ValidatedDataset
 from app.models import DatasetInfo
+from app.search.backend import search_backend
+from app.search.documents import build_documents, build_lexicon
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -27,8 +29,10 @@ class SeedResult:
 def write_dataset(engine: Engine, dataset: ValidatedDataset, *, force: bool = False) -> SeedResult:
     """Replace the database's content with `dataset` in one transaction.
 
-    A second seed of the same content is a no-op that keeps the generation time, so caches keyed on the
-    dataset version stay valid. Any failure rolls the whole transaction back and leaves the previous data.
+    The search documents and the engine's index are rebuilt in the same transaction, so search always
+    matches the dataset. A second seed of the same content is a no-op that keeps the generation time, so
+    caches keyed on the dataset version stay valid. Any failure rolls the whole transaction back and leaves
+    the previous data.
     """
     SQLModel.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
@@ -46,6 +50,11 @@ def write_dataset(engine: Engine, dataset: ValidatedDataset, *, force: bool = Fa
         session.flush()
         session.add_all(_fresh(row) for row in dataset.provenance)
         session.add_all(_fresh(row) for row in dataset.links)
+        documents = build_documents(dataset)
+        session.add_all(documents)
+        session.add_all(build_lexicon(documents))
+        session.flush()
+        search_backend(engine.dialect.name).rebuild(session)
         generated_at = datetime.now(UTC).replace(microsecond=0)
         session.add(DatasetInfo(id=1, version=dataset.version, generated_at=generated_at, synthetic=False))
         session.flush()

@@ -17,6 +17,7 @@ from app.models.finding import Finding, FindingBase
 from app.models.link import Link
 from app.models.provenance import Provenance, ProvenanceBase
 from app.models.research_direction import ResearchDirection, ResearchDirectionBase
+from app.models.search import SearchDocument, SearchTerm
 from app.models.section import Section, SectionBase
 from app.models.source import Source, SourceBase
 from app.models.therapy import Therapy, TherapyBase
@@ -56,6 +57,8 @@ __all__ = [
     "ResearchDirection",
     "ResearchDirectionBase",
     "ResearchPurpose",
+    "SearchDocument",
+    "SearchTerm",
     "Section",
     "SectionBase",
     "Source",

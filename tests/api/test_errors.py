@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import fresh_client
 from tests.api.helpers import assert_problem
+from tests.conftest import fresh_client
 
 
 def test_an_unknown_route_is_a_404_problem(client: TestClient) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import fresh_client
+from tests.conftest import fresh_client
 
 GET_PATHS = [
     "/healthz",

@@ -8,8 +8,8 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from app.settings import PROJECT_ROOT
-from tests.api.conftest import fresh_client
 from tests.api.helpers import assert_problem
+from tests.conftest import fresh_client
 
 COUNTED = {
     "detection-method": "/v1/detection-methods",

@@ -9,6 +9,7 @@ from app.routers.v1 import (
     findings,
     meta,
     research_directions,
+    search,
     sections,
     sources,
     therapies,
@@ -25,6 +26,7 @@ for module in (
     concepts,
     sources,
     sections,
+    search,
     meta,
 ):
     router.include_router(module.router)

@@ -1,0 +1,67 @@
+"""The search interface every engine implements, and the choice of engine for a database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from sqlmodel import Session
+
+from app.search.query import ParsedQuery
+
+MARK_OPEN = "\x01"
+MARK_CLOSE = "\x02"
+"""Markers the engines put around matched terms in snippets; never present in the indexed text."""
+
+
+class SearchableType(StrEnum):
+    """What search can find: the curated entities and the article's sections."""
+
+    DETECTION_METHOD = "detection-method"
+    THERAPY = "therapy"
+    CHALLENGE = "challenge"
+    RESEARCH_DIRECTION = "research-direction"
+    FINDING = "finding"
+    CONCEPT = "concept"
+    SECTION = "section"
+
+
+@dataclass(frozen=True)
+class RawHit:
+    """A hit as an engine reports it; the snippet carries `MARK_OPEN`/`MARK_CLOSE` and is not escaped."""
+
+    type: str
+    slug: str
+    name: str
+    href: str
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class EngineResults:
+    """One page of hits, and the number of hits per type for the whole query."""
+
+    hits: list[RawHit]
+    facets: dict[str, int]
+
+
+class SearchBackend(Protocol):
+    """A full-text engine: builds its index from `search_document` rows and answers parsed queries."""
+
+    def rebuild(self, session: Session) -> None:
+        """Rebuild the index from the `search_document` rows, inside the caller's (seed) transaction."""
+
+    def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
+        """Rank the documents matching every phrase of `query`, restricted to `types` (all when empty)."""
+
+
+def search_backend(dialect: str) -> SearchBackend:
+    """The engine for a database dialect."""
+    from app.search.sqlite import SQLiteSearch
+    from app.search.unsupported import UnsupportedSearch
+
+    if dialect == "sqlite":
+        return SQLiteSearch()
+    return UnsupportedSearch(dialect)

@@ -1,0 +1,65 @@
+"""Turning what people type into a safe query: words and "quoted phrases", nothing else.
+
+No character of the input ever reaches an engine's query syntax: words are runs of letters and digits
+(Unicode-aware), so operators (`*`, `:`, `^`, `(`, `AND`, `NEAR`...), stray quotes, emoji and control
+characters are separators or plain words. Backends quote each phrase themselves.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_QUERY_LENGTH = 500
+MAX_TERMS = 32
+
+_PHRASE = re.compile(r'"([^"]*)"')
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Phrases to match, all of them (a plain word is a phrase of one word); lower-cased and normalized."""
+
+    phrases: tuple[tuple[str, ...], ...]
+
+    @property
+    def words(self) -> list[str]:
+        """Every word of every phrase, in order."""
+        return [word for phrase in self.phrases for word in phrase]
+
+    def replaced(self, corrections: dict[str, str]) -> ParsedQuery:
+        """The same query with some words replaced (for typo correction)."""
+        return ParsedQuery(tuple(tuple(corrections.get(word, word) for word in phrase) for phrase in self.phrases))
+
+    def display(self) -> str:
+        """The query as a person would type it: quoted phrases and plain words."""
+        return " ".join(" ".join(phrase) if len(phrase) == 1 else f'"{" ".join(phrase)}"' for phrase in self.phrases)
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Words are ANDed; text between a pair of double quotes is a phrase; an unbalanced quote is a separator."""
+    normalized = unicodedata.normalize("NFKC", text).lower()
+    phrases: list[tuple[str, ...]] = []
+    cursor = 0
+    for match in _PHRASE.finditer(normalized):
+        phrases += [(word,) for word in _WORD.findall(normalized[cursor : match.start()])]
+        phrase = tuple(_WORD.findall(match.group(1)))
+        if phrase:
+            phrases.append(phrase)
+        cursor = match.end()
+    phrases += [(word,) for word in _WORD.findall(normalized[cursor:])]
+    trimmed: list[tuple[str, ...]] = []
+    budget = MAX_TERMS
+    for phrase in phrases:
+        if budget <= 0:
+            break
+        trimmed.append(phrase[:budget])
+        budget -= len(phrase)
+    return ParsedQuery(tuple(trimmed))
+
+
+def words_of(text: str) -> list[str]:
+    """The words of indexed text, as `parse_query` would see them."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())

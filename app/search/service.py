@@ -1,0 +1,119 @@
+"""Search as the API offers it: parse, ask the engine, correct typos, escape and mark the snippets."""
+
+from __future__ import annotations
+
+import difflib
+import html
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.models import SearchTerm
+from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, SearchableType, SearchBackend
+from app.search.query import ParsedQuery, parse_query
+
+MIN_CORRECTABLE_LENGTH = 4
+SIMILARITY_CUTOFF = 0.8
+
+
+@dataclass
+class Lexicon:
+    """The indexed words of one dataset version, for suggesting the closest word to one that matched nothing."""
+
+    version: str
+    terms: frozenset[str]
+    ordered: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, session: Session, version: str) -> Lexicon:
+        """Read the vocabulary, most common words first (so ties favour them)."""
+        ordered = list(session.exec(select(SearchTerm.term).order_by(col(SearchTerm.documents).desc())))
+        return cls(version=version, terms=frozenset(ordered), ordered=ordered)
+
+    def corrections(self, words: list[str]) -> dict[str, str]:
+        """For each word the index does not hold, its closest indexed word, where one is close enough."""
+        found: dict[str, str] = {}
+        for word in words:
+            if word in self.terms or len(word) < MIN_CORRECTABLE_LENGTH or word.isdigit():
+                continue
+            close = difflib.get_close_matches(word, self.ordered, n=1, cutoff=SIMILARITY_CUTOFF)
+            if close:
+                found[word] = close[0]
+        return found
+
+
+class LexiconCache:
+    """The lexicon of the dataset being served, reloaded when the dataset version changes (one kept)."""
+
+    def __init__(self) -> None:
+        self._current: Lexicon | None = None
+
+    def get(self, session: Session, version: str) -> Lexicon:
+        """The lexicon for `version`, loading it on first use."""
+        current = self._current
+        if current is None or current.version != version:
+            current = self._current = Lexicon.load(session, version)
+        return current
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """A page of hits (marked-up snippets), the facets, and the correction used if any."""
+
+    hits: list[dict[str, Any]]
+    total: int
+    facets: dict[str, int]
+    did_you_mean: str | None
+
+
+def search(
+    session: Session,
+    backend: SearchBackend,
+    lexicon: Lexicon,
+    text: str,
+    *,
+    types: list[str],
+    limit: int,
+    offset: int,
+    marks: tuple[str, str],
+) -> SearchOutcome:
+    """Run the query as typed; if it matches nothing, run its typo-corrected form and say so."""
+    query = parse_query(text)
+    if not query.phrases:
+        return SearchOutcome([], 0, _all_facets({}), None)
+    results = backend.search(session, query, types, limit, offset)
+    did_you_mean = None
+    if not results.facets:
+        corrections = lexicon.corrections(query.words)
+        if corrections:
+            corrected: ParsedQuery = query.replaced(corrections)
+            did_you_mean = corrected.display()
+            results = backend.search(session, corrected, types, limit, offset)
+    return _outcome(results, types, marks, did_you_mean)
+
+
+def _outcome(results: EngineResults, types: list[str], marks: tuple[str, str], suggestion: str | None) -> SearchOutcome:
+    total = sum(count for kind, count in results.facets.items() if not types or kind in types)
+    hits = [
+        {
+            "type": hit.type,
+            "slug": hit.slug,
+            "name": hit.name,
+            "url": hit.href,
+            "score": round(hit.score, 6),
+            "snippet": mark_snippet(hit.snippet, marks),
+        }
+        for hit in results.hits
+    ]
+    return SearchOutcome(hits, total, _all_facets(results.facets), suggestion)
+
+
+def mark_snippet(snippet: str, marks: tuple[str, str]) -> str:
+    """Collapse whitespace, HTML-escape the text, then put the caller's markers where the engine marked matches."""
+    opening, closing = marks
+    return html.escape(" ".join(snippet.split())).replace(MARK_OPEN, opening).replace(MARK_CLOSE, closing)
+
+
+def _all_facets(counts: dict[str, int]) -> dict[str, int]:
+    return {kind.value: counts.get(kind.value, 0) for kind in SearchableType}

@@ -1,0 +1,22 @@
+"""The stand-in for engines that have no search implementation yet (PostgreSQL's comes with its own issue)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from app.search.backend import EngineResults
+from app.search.query import ParsedQuery
+from app.web.problems import ServiceUnavailableError
+
+
+class UnsupportedSearch:
+    """Seeding works (documents are stored, no index is built); searching answers a clear 503."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+
+    def rebuild(self, session: Session) -> None:
+        """Nothing to build: the documents are kept for the engine that will index them."""
+
+    def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
+        raise ServiceUnavailableError(f"Search is not available on the {self.dialect} engine yet.")

@@ -1,0 +1,61 @@
+"""The index is built with the data, in the same transaction, so search always matches the dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, func, select
+
+from app.content.pipeline import build_dataset, seed
+from app.content.write import write_dataset
+from app.models import ENTITY_TABLES, SearchDocument, Section
+from app.search.backend import search_backend
+from app.search.query import parse_query
+from tests.content.helpers import read_items, write_items
+
+
+def hits(engine: Engine, q: str) -> list[str]:
+    with Session(engine) as session:
+        results = search_backend("sqlite").search(session, parse_query(q), [], 100, 0)
+    return [hit.slug for hit in results.hits]
+
+
+def test_every_entity_and_section_is_indexed_once(engine: Engine, seed_dir: Path) -> None:
+    seed(engine, seed_dir)
+
+    with Session(engine) as session:
+        documents = session.exec(select(func.count()).select_from(SearchDocument)).one()
+        indexed = session.execute(text("SELECT count(*) FROM search_fts")).scalar_one()
+        entities = sum(session.exec(select(func.count()).select_from(t)).one() for t in ENTITY_TABLES.values())
+        sections = session.exec(select(func.count()).select_from(Section)).one()
+    assert documents == indexed == entities + sections
+
+
+def test_a_reseed_replaces_the_index_with_the_new_content(engine: Engine, seed_dir: Path) -> None:
+    seed(engine, seed_dir)
+    assert "nanotechnology" in hits(engine, "nanotechnology")
+    directions = read_items(seed_dir, "research-directions.yaml")
+    directions[0]["name"] = "Nanoscale engineering"
+    directions[0]["slug"] = "nanoscale-engineering"
+    write_items(seed_dir, "research-directions.yaml", directions)
+
+    seed(engine, seed_dir)
+
+    assert "nanoscale-engineering" in hits(engine, "nanoscale")
+    assert "nanotechnology" not in hits(engine, "nanotechnology")
+
+
+def test_a_failed_seed_leaves_the_previous_index(engine: Engine, seed_dir: Path) -> None:
+    seed(engine, seed_dir)
+    before = hits(engine, "liquid biopsy")
+    broken = build_dataset(seed_dir)
+    broken.version = "f" * 16
+    broken.sections.append(broken.sections[0])
+
+    with pytest.raises(IntegrityError):
+        write_dataset(engine, broken)
+
+    assert hits(engine, "liquid biopsy") == before
