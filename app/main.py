@@ -19,11 +19,13 @@ from app.search.backend import search_backend
 from app.search.service import LexiconCache
 from app.services.catalog import Catalog
 from app.settings import Settings
+from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseStore
 from app.web.docs import OPENAPI_URL, install_docs
 from app.web.head import HeadAsGetMiddleware
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
 from app.web.responses import JSONBytesResponse
+from app.web.security import SecurityHeadersMiddleware
 
 DESCRIPTION = """
 Structured, citable content about cancer micrometastases, curated from one source article
@@ -68,6 +70,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = create_db_engine(settings, read_only=True)
     app.state.search_backend = search_backend(app.state.engine.dialect.name)
     app.state.lexicons = LexiconCache()
+    app.state.dataset_clock = DatasetClock(app.state.engine, settings.freshness_interval)
+    app.state.response_store = ResponseStore(settings.response_cache_entries, settings.response_cache_bytes)
     try:
         yield
     finally:
@@ -102,22 +106,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_response_class=JSONBytesResponse,
         generate_unique_id_function=operation_id,
     )
-    app.state.settings = settings or Settings()
+    settings = settings or Settings()
+    app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health.router)
     app.include_router(v1.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
-    origins = app.state.settings.cors_allow_origins
+    app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
     app.add_middleware(
         CORSMiddleware,
-        allow_origins=origins,
+        allow_origins=settings.cors_allow_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"],
         expose_headers=["Link", "ETag", "Last-Modified"],
         allow_credentials=False,
         max_age=600,
     )
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
     return app
 

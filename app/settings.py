@@ -27,6 +27,13 @@ class Settings(BaseSettings):
     auto_seed: bool = Field(
         default=True, description="Seed the database at start when it holds no dataset yet (the embedded default)."
     )
+    cache_max_age: int = Field(default=300, ge=0, description="`Cache-Control: public, max-age=N` on `/v1` responses.")
+    freshness_interval: float = Field(
+        default=5.0, gt=0, description="Seconds between checks of the dataset version; a reseed shows within it."
+    )
+    response_cache_entries: int = Field(default=4096, ge=0, description="Most responses kept in memory.")
+    response_cache_bytes: int = Field(default=64 * 2**20, ge=0, description="Most bytes of responses kept in memory.")
+    gzip_min_size: int = Field(default=1024, ge=0, description="Bodies at least this large are also kept gzipped.")
     cors_allow_origins: list[str] = Field(
         default=["*"],
         description="Origins allowed to read the API from a browser; `*` allows any (never with credentials).",
