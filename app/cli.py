@@ -14,7 +14,7 @@ import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.content.errors import ContentError
-from app.content.pipeline import CheckReport, check, seed, seed_if_empty
+from app.content.pipeline import CheckReport, check, seed, seed_if_empty, seed_synthetic
 from app.db import create_db_engine
 from app.settings import Settings
 
@@ -59,12 +59,23 @@ def check_command(
 def seed_command(
     seed_dir: SeedDirOption = None,
     force: Annotated[bool, typer.Option(help="Rewrite even when the dataset version is unchanged.")] = False,
+    synthetic: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=10_000_000,
+            help="Write N synthetic entities instead, for benchmarks only; refuses a database holding real content.",
+        ),
+    ] = None,
 ) -> None:
     """Validate everything, then write it to the database in one transaction."""
     settings = Settings()
     engine = create_db_engine(settings)
     try:
-        dataset, result = seed(engine, seed_dir or settings.seed_dir, force=force)
+        if synthetic is None:
+            dataset, result = seed(engine, seed_dir or settings.seed_dir, force=force)
+        else:
+            dataset, result = seed_synthetic(engine, seed_dir or settings.seed_dir, synthetic)
     except ContentError as error:
         _fail_invalid(error)
     except SQLAlchemyError as error:

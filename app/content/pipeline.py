@@ -6,12 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from app.content.coverage import Coverage, compute_coverage
+from app.content.errors import ContentError
 from app.content.load import load_content
+from app.content.synthetic import synthetic_dataset
 from app.content.validate import ValidatedDataset, validate_content
 from app.content.write import SeedResult, write_dataset
 from app.db import is_seeded
+from app.models import DatasetInfo
 
 
 @dataclass(frozen=True)
@@ -45,3 +49,19 @@ def seed(engine: Engine, seed_dir: Path, *, force: bool = False) -> tuple[Valida
     """Validate everything first, then write it in one transaction."""
     dataset = build_dataset(seed_dir)
     return dataset, write_dataset(engine, dataset, force=force)
+
+
+def seed_synthetic(engine: Engine, seed_dir: Path, count: int) -> tuple[ValidatedDataset, SeedResult]:
+    """Write a synthetic benchmark dataset; refuse to replace real content, so the two never mix."""
+    if is_seeded(engine):
+        with Session(engine) as session:
+            info = session.get(DatasetInfo, 1)
+        if info is not None and not info.synthetic:
+            raise ContentError(
+                [
+                    "this database holds the real content; write synthetic data to a database of its own "
+                    "(set MICROMET_DATABASE_URL, e.g. sqlite:///./data/synthetic.sqlite3)"
+                ]
+            )
+    dataset = synthetic_dataset(build_dataset(seed_dir), count)
+    return dataset, write_dataset(engine, dataset, synthetic=True)
