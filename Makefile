@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check seed clean
+.PHONY: run test lint check bench clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -28,6 +28,9 @@ lint: $(STAMP)
 check: $(STAMP) ## Validate the curated content and report coverage, writing nothing
 	$(BIN)/micromet check
 
+bench: $(STAMP) ## Benchmark micromet against the FastAPI ceiling with wrk; writes bench/results.json
+	$(BIN)/python -m bench.run
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -35,4 +38,4 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data bench/.data .pytest_cache .mypy_cache .ruff_cache

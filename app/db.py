@@ -28,7 +28,10 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     elif backend == "postgresql" and read_only:
         connect_args["options"] = "-c default_transaction_read_only=on"
-    engine = create_engine(url, echo=settings.database_echo, connect_args=connect_args, pool_pre_ping=True)
+    # Pre-ping matters for a server that can drop connections; an embedded SQLite file cannot, so it is spared
+    # the extra round trip on every checkout.
+    pre_ping = backend != "sqlite"
+    engine = create_engine(url, echo=settings.database_echo, connect_args=connect_args, pool_pre_ping=pre_ping)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(read_only))
     return engine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 from sqlmodel import Session
 
 from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit
@@ -16,11 +16,21 @@ EXACT_NAME_BONUS = 100.0
 """Added to the score of a hit whose name is exactly the query's words, so that it ranks first."""
 
 _RANK = f"bm25(search_fts, {', '.join(str(weight) for weight in WEIGHTS.values())})"
-_FROM = "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid WHERE search_fts MATCH :match"
+_FROM = "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid WHERE search_fts MATCH ?"
+_FACETS = f"SELECT d.type, count(*) {_FROM} GROUP BY d.type"
+_HITS = (
+    f"SELECT d.type, d.slug, d.name, d.href, -{_RANK} + CASE WHEN d.name_key = ? THEN {EXACT_NAME_BONUS} ELSE 0 END "
+    f"AS score, snippet(search_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) {_FROM}{{types}} "
+    "ORDER BY score DESC, d.type, d.slug LIMIT ? OFFSET ?"
+)
 
 
 class SQLiteSearch:
-    """FTS5 with the porter stemmer ("biopsies" finds "biopsy") over an external-content table."""
+    """FTS5 with the porter stemmer ("biopsies" finds "biopsy") over an external-content table.
+
+    Queries go straight to the driver with prepared SQL: this is the API's one path that every new query
+    takes in full, so it skips the ORM's per-statement work.
+    """
 
     def rebuild(self, session: Session) -> None:
         """Drop and rebuild the index from `search_document`; DDL is transactional in SQLite."""
@@ -37,25 +47,15 @@ class SQLiteSearch:
     def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
         """Every phrase must match (implicit AND); each is quoted, so nothing typed is FTS syntax."""
         match = " ".join('"' + " ".join(phrase) + '"' for phrase in query.phrases)
-        facets = {
-            row[0]: row[1]
-            for row in session.execute(text(f"SELECT d.type, count(*) {_FROM} GROUP BY d.type"), {"match": match})
-        }
-        where_types = " AND d.type IN :types" if types else ""
-        statement = text(
-            f"SELECT d.type, d.slug, d.name, d.href, "
-            f"-{_RANK} + CASE WHEN d.name_key = :exact THEN {EXACT_NAME_BONUS} ELSE 0 END AS score, "
-            f"snippet(search_fts, -1, :open, :close, '…', {SNIPPET_TOKENS}) {_FROM}{where_types} "
-            "ORDER BY score DESC, d.type, d.slug LIMIT :limit OFFSET :offset"
-        )
-        params: dict[str, object] = {"match": match, "open": MARK_OPEN, "close": MARK_CLOSE}
-        params["exact"] = " ".join(query.words)
-        params |= {"limit": limit, "offset": offset}
-        if types:
-            statement = statement.bindparams(bindparam("types", expanding=True))
-            params["types"] = types
+        connection = session.connection()
+        facets: dict[str, int] = dict(connection.exec_driver_sql(_FACETS, (match,)).all())
+        if not any(count for kind, count in facets.items() if not types or kind in types):
+            return EngineResults(hits=[], facets=facets)  # nothing to rank: skip the costlier query
+        where_types = f" AND d.type IN ({', '.join('?' for _ in types)})" if types else ""
+        params = (" ".join(query.words), MARK_OPEN, MARK_CLOSE, match, *types, limit, offset)
+        rows = connection.exec_driver_sql(_HITS.format(types=where_types), params).all()
         hits = [
             RawHit(type=row[0], slug=row[1], name=row[2], href=row[3], score=float(row[4]), snippet=row[5])
-            for row in session.execute(statement, params)
+            for row in rows
         ]
         return EngineResults(hits=hits, facets=facets)

@@ -53,6 +53,11 @@ class DatasetClock:
         self._stamp: DatasetStamp | None = None
         self._checked = float("-inf")
 
+    @property
+    def latest(self) -> DatasetStamp | None:
+        """The stamp read last (the cache layer refreshes it for every `/v1` request)."""
+        return self._stamp
+
     async def current(self) -> DatasetStamp | None:
         """The current stamp; None while the database is unavailable or not seeded."""
         now = time.monotonic()

@@ -17,7 +17,9 @@ from app.routers.v1 import (
 from app.services.urls import API_PREFIX
 
 router = APIRouter(prefix=API_PREFIX)
+# Search first: it is the route most often computed in full (new queries miss the response cache).
 for module in (
+    search,
     detection_methods,
     therapies,
     challenges,
@@ -26,7 +28,6 @@ for module in (
     concepts,
     sources,
     sections,
-    search,
     meta,
 ):
     router.include_router(module.router)

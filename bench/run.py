@@ -1,0 +1,311 @@
+"""`make bench`: drive micromet and the FastAPI ceiling with wrk, alternating, on loopback, and compare.
+
+Servers run pinned to core 1 (where `taskset` exists) and wrk to core 0. Every run is bounded (`--duration`
+seconds, a fixed connection count). Results go to `bench/results.json` and a Markdown table on stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data"
+RESULTS = ROOT / "bench" / "results.json"
+TASKSET = shutil.which("taskset")
+
+TARGETS = {
+    "item GET": 1.0,
+    "full page of the largest collection": 0.9,
+    "filtered list": 0.9,
+    "conditional GET answered 304": 1.0,
+    "/v1/meta": 1.0,
+    "search, 40 popular one-word queries": 0.8,
+    "search, random three-word queries": 0.25,
+}
+
+
+@dataclass
+class Run:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+class Server:
+    """A uvicorn process pinned to one core, on a free loopback port."""
+
+    def __init__(self, target: str, env: dict[str, str] | None = None, port: int = 0) -> None:
+        self.port = port or _free_port()
+        command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(self.port)]
+        command += ["--workers", "1", "--no-access-log", "--log-level", "warning", "--no-server-header"]
+        if TASKSET:
+            command = [TASKSET, "-c", "1", *command]
+        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+        self.base = f"http://127.0.0.1:{self.port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.base}/payload/1" if "ceiling" in target else f"{self.base}/", timeout=1)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise RuntimeError(f"{target} did not start") from None
+                time.sleep(0.2)
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process, from /proc."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wrk(url: str, *, duration: int, connections: int, script: Path | None = None, header: str | None = None) -> Run:
+    """One bounded wrk run on core 0; returns req/s and the latency percentiles."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "2s", "--latency"]
+    if script:
+        command += ["-s", str(script)]
+    if header:
+        command += ["-H", header]
+    command.append(url)
+    if TASKSET:
+        command = [TASKSET, "-c", "0", *command]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+    errors += int(m.group(1)) if (m := re.search(r"Non-2xx or 3xx responses: (\d+)", output)) else 0
+    return Run(rps, _percentile(output, "50%"), _percentile(output, "99%"), errors)
+
+
+def _percentile(output: str, label: str) -> float:
+    match = re.search(rf"{re.escape(label)}\s+([\d.]+)(us|ms|s)", output)
+    if not match:
+        return float("nan")
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def fetch(url: str, header: tuple[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=dict([header]) if header else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read(), {k.lower(): v for k, v in response.headers.items()}
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(), {k.lower(): v for k, v in error.headers.items()}
+
+
+def lua_rotation(paths: list[str], folder: Path, name: str) -> Path:
+    """A wrk script that requests `paths` in turn."""
+    entries = ",\n".join(json.dumps(path) for path in paths)
+    script = folder / f"{name}.lua"
+    script.write_text(
+        f"local paths = {{\n{entries}\n}}\nlocal i = 0\n"
+        "request = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n"
+    )
+    return script
+
+
+def lua_random_words(words: list[str], folder: Path, count: int) -> Path:
+    """A wrk script that searches `count` random words from `words` (mostly combinations never seen before)."""
+    entries = ", ".join(json.dumps(word) for word in words)
+    script = folder / "random.lua"
+    picks = " .. '+' .. ".join("words[math.random(#words)]" for _ in range(count))
+    script.write_text(
+        f"local words = {{{entries}}}\nmath.randomseed(42)\n"
+        f"request = function()\n  return wrk.format('GET', '/v1/search?q=' .. {picks})\nend\n"
+    )
+    return script
+
+
+def lexicon(database: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT term FROM search_term ORDER BY documents DESC, term").fetchall()
+    return [row[0] for row in rows if row[0].isalpha() and len(row[0]) > 3]
+
+
+def ensure_database(path: Path, synthetic: int | None) -> None:
+    env = {**os.environ, "MICROMET_DATABASE_URL": f"sqlite:///{path}"}
+    command = [sys.executable, "-c", "from app.cli import main; main()", "seed"]
+    if synthetic:
+        if path.exists():
+            return
+        command += ["--synthetic", str(synthetic)]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def compare(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    micromet = Server("app.main:app", {"MICROMET_DATABASE_URL": f"sqlite:///{real_db}"})
+    ceiling = Server("bench.ceiling:app")
+    raw = Server("bench.raw:app")
+    words = lexicon(real_db)
+    popular = words[:40]
+    try:
+        item = "/v1/therapies/adjuvant-therapy"
+        etag = fetch(micromet.base + item)[2]["etag"]
+        rotation = [f"/v1/search?q={word}" for word in popular]
+        cases: dict[str, dict[str, object]] = {
+            "item GET": {"path": item},
+            "full page of the largest collection": {"path": "/v1/findings?limit=100"},
+            "filtered list": {"path": "/v1/detection-methods?specimen=blood"},
+            "conditional GET answered 304": {"path": item, "header": f"If-None-Match: {etag}"},
+            "/v1/meta": {"path": "/v1/meta"},
+            "search, 40 popular one-word queries": {"script": lua_rotation(rotation, folder, "popular")},
+            "search, random three-word queries": {"script": lua_random_words(words, folder, 3)},
+        }
+        for case in cases.values():
+            if "path" in case:
+                header = tuple(str(case["header"]).split(": ", 1)) if "header" in case else None
+                case["size"] = len(fetch(micromet.base + str(case["path"]), header)[1])  # type: ignore[arg-type]
+            else:
+                sample = (
+                    rotation if "popular" in str(case["script"]) else [f"/v1/search?q={w}+{w}+{w}" for w in words[:40]]
+                )
+                case["size"] = int(statistics.mean(len(fetch(micromet.base + path)[1]) for path in sample))
+        table: dict[str, object] = {}
+        for name, case in cases.items():
+            ours: list[Run] = []
+            theirs: list[Run] = []
+            for _ in range(args.rounds):
+                ours.append(
+                    wrk(
+                        micromet.base + str(case.get("path", "/")),
+                        duration=args.duration,
+                        connections=args.connections,
+                        script=case.get("script"),  # type: ignore[arg-type]
+                        header=case.get("header"),  # type: ignore[arg-type]
+                    )
+                )
+                theirs.append(
+                    wrk(f"{ceiling.base}/payload/{case['size']}", duration=args.duration, connections=args.connections)
+                )
+            best_ours = max(ours, key=lambda run: run.requests_per_second)
+            best_theirs = max(theirs, key=lambda run: run.requests_per_second)
+            table[name] = {
+                "micromet": asdict(best_ours),
+                "ceiling": asdict(best_theirs),
+                "ratio": round(best_ours.requests_per_second / best_theirs.requests_per_second, 2),
+                "target": TARGETS[name],
+                "bytes": case["size"],
+            }
+            print(f"{name:40} ratio {table[name]['ratio']:5.2f}  (target {TARGETS[name]})", flush=True)  # type: ignore[index]
+        raw_run = wrk(raw.base + "/", duration=args.duration, connections=args.connections)
+        ceiling_small = wrk(f"{ceiling.base}/payload/15", duration=args.duration, connections=args.connections)
+        rss = micromet.rss_mb()
+    finally:
+        for server in (micromet, ceiling, raw):
+            server.stop()
+    return {
+        "cases": table,
+        "raw_asgi_vs_ceiling": round(raw_run.requests_per_second / ceiling_small.requests_per_second, 2),
+        "rss_mb_real": round(rss, 1),
+    }
+
+
+def scale(args: argparse.Namespace) -> dict[str, object]:
+    """Latency of the same requests on the real dataset and at N synthetic entities, cached and uncached."""
+    real_db = DATA / "real.sqlite3"
+    big_db = DATA / f"synthetic-{args.synthetic}.sqlite3"
+    ensure_database(big_db, args.synthetic)
+    results: dict[str, object] = {}
+    for cache in ("cached", "uncached"):
+        env_cache = {} if cache == "cached" else {"MICROMET_RESPONSE_CACHE_ENTRIES": "0"}
+        row: dict[str, object] = {}
+        for label, database, slugs in (
+            ("real", real_db, ("findings", "poorer-prognosis", 10)),
+            ("synthetic", big_db, ("findings", "synthetic-finding-000004", 16_600)),
+        ):
+            server = Server("app.main:app", {"MICROMET_DATABASE_URL": f"sqlite:///{database}", **env_cache})
+            collection, slug, deep = slugs
+            paths = {
+                "item GET": f"/v1/{collection}/{slug}",
+                "first page": f"/v1/{collection}",
+                "deep page": f"/v1/{collection}?offset={deep}",
+                "search, common term": "/v1/search?q=micrometastases",
+            }
+            try:
+                for name, path in paths.items():
+                    run = wrk(server.base + path, duration=args.duration, connections=4)
+                    row.setdefault(name, {})[label] = asdict(run)  # type: ignore[union-attr]
+                row.setdefault("rss_mb", {})[label] = round(server.rss_mb(), 1)  # type: ignore[union-attr]
+            finally:
+                server.stop()
+        for name, figures in row.items():
+            if name != "rss_mb":
+                real, big = figures["real"], figures["synthetic"]  # type: ignore[index]
+                figures["p50_ratio"] = round(big["p50_ms"] / real["p50_ms"], 2)  # type: ignore[index]
+        results[cache] = row
+        print(json.dumps({cache: row}, indent=1), flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=2, help="alternating rounds per case (best kept)")
+    parser.add_argument("--synthetic", type=int, default=100_000, help="entities for the scale run (0 skips it)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: install it with `apt-get install wrk` (Debian package `wrk`), then rerun.")
+    DATA.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        results: dict[str, object] = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cores": os.cpu_count(),
+                "cpu": _cpu_model(),
+                "python": platform.python_version(),
+                "pinned": bool(TASKSET),
+            },
+            "settings": vars(args),
+        }
+        results["comparison"] = compare(args, Path(folder))
+        if args.synthetic:
+            results["scale"] = scale(args)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+if __name__ == "__main__":
+    main()
