@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, insert, text
 from sqlmodel import Session, SQLModel
 
 from app.content.validate import ValidatedDataset
@@ -53,6 +53,7 @@ def write_dataset(
         _insert(session, documents)
         _insert(session, build_lexicon(documents))
         search_backend(engine.dialect.name).rebuild(session)
+        session.execute(text("ANALYZE"))  # fresh statistics, so the planner picks the selective indexes
         generated_at = datetime.now(UTC).replace(microsecond=0)
         _insert(session, [DatasetInfo(id=1, version=dataset.version, generated_at=generated_at, synthetic=synthetic)])
     return SeedResult(dataset.version, generated_at, changed=True)

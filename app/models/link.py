@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -9,10 +10,14 @@ class Link(SQLModel, table=True):
     """`subject --predicate--> object`, e.g. a research direction `addresses` a challenge."""
 
     __tablename__ = "link"
+    __table_args__ = (
+        Index("ix_link_subject", "subject_type", "subject_slug"),
+        Index("ix_link_object", "object_type", "object_slug"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    subject_type: str = Field(index=True, max_length=32)
-    subject_slug: str = Field(index=True, max_length=120)
+    subject_type: str = Field(max_length=32)
+    subject_slug: str = Field(max_length=120)
     predicate: str = Field(max_length=32)
-    object_type: str = Field(index=True, max_length=32)
-    object_slug: str = Field(index=True, max_length=120)
+    object_type: str = Field(max_length=32)
+    object_slug: str = Field(max_length=120)

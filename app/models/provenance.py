@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -16,9 +17,13 @@ class ProvenanceBase(SQLModel):
 
 class Provenance(ProvenanceBase, table=True):
     __tablename__ = "provenance"
+    __table_args__ = (
+        Index("ix_provenance_entity", "entity_type", "entity_slug", "position"),
+        Index("ix_provenance_section", "source_slug", "section"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     source_slug: str = Field(foreign_key="source.slug", max_length=120)
-    entity_type: str = Field(index=True, max_length=32)
-    entity_slug: str = Field(index=True, max_length=120)
+    entity_type: str = Field(max_length=32)
+    entity_slug: str = Field(max_length=120)
     position: int = Field(ge=0, description="Order of the quote within the entity's provenance.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import closing
+
 from sqlalchemy import text
 from sqlmodel import Session
 
@@ -47,13 +49,14 @@ class SQLiteSearch:
     def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
         """Every phrase must match (implicit AND); each is quoted, so nothing typed is FTS syntax."""
         match = " ".join('"' + " ".join(phrase) + '"' for phrase in query.phrases)
-        connection = session.connection()
-        facets: dict[str, int] = dict(connection.exec_driver_sql(_FACETS, (match,)).all())
-        if not any(count for kind, count in facets.items() if not types or kind in types):
-            return EngineResults(hits=[], facets=facets)  # nothing to rank: skip the costlier query
-        where_types = f" AND d.type IN ({', '.join('?' for _ in types)})" if types else ""
-        params = (" ".join(query.words), MARK_OPEN, MARK_CLOSE, match, *types, limit, offset)
-        rows = connection.exec_driver_sql(_HITS.format(types=where_types), params).all()
+        # The driver's own cursor: this is every new query's path, and it needs no per-row processing.
+        with closing(session.connection().connection.cursor()) as cursor:
+            facets: dict[str, int] = dict(cursor.execute(_FACETS, (match,)).fetchall())
+            if not any(count for kind, count in facets.items() if not types or kind in types):
+                return EngineResults(hits=[], facets=facets)  # nothing to rank: skip the costlier query
+            where_types = f" AND d.type IN ({', '.join('?' for _ in types)})" if types else ""
+            params = (" ".join(query.words), MARK_OPEN, MARK_CLOSE, match, *types, limit, offset)
+            rows = cursor.execute(_HITS.format(types=where_types), params).fetchall()
         hits = [
             RawHit(type=row[0], slug=row[1], name=row[2], href=row[3], score=float(row[4]), snippet=row[5])
             for row in rows

@@ -358,7 +358,7 @@ def _in_order(fields: Item) -> Item:
 
 def _order(table: type[EntityTable], sort: str | None) -> list[Any]:
     if sort is None:
-        return [col(table.position), col(table.slug)]
+        return [col(table.position)]  # unique within a table: the article's (curated) order
     column, descending = _SORTS[sort]
     order = col(getattr(table, column))
     return [order.desc() if descending else order, col(table.slug)]
