@@ -26,6 +26,10 @@ from app.models import (
     Source,
 )
 
+DERIVED_FORMAT = 2
+"""Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
+next seed rewrites a database built by older code even when the content itself is unchanged."""
+
 ADDRESSES = "addresses"
 USED_BY = "used-by"
 
@@ -130,8 +134,9 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
 
 
 def dataset_version(dataset: ValidatedDataset) -> str:
-    """A short hash of every row: the same content always gives the same version, any change a new one."""
+    """A short hash of every row (and of the derived format): the same content always gives the same version."""
     canonical: dict[str, Any] = {
+        "format": DERIVED_FORMAT,
         "source": dataset.source.model_dump(mode="json"),
         "sections": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.sections],
         "entities": {

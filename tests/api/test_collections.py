@@ -165,3 +165,12 @@ def test_fields_trims_collection_items(client: TestClient) -> None:
     items = client.get(FINDINGS, params={"fields": "name"}).json()["items"]
 
     assert all(set(item) == {"type", "slug", "name"} for item in items)
+
+
+@pytest.mark.parametrize("offset", [0, 1, 5, 11, 12, 13])
+def test_default_order_pages_match_slices_of_the_whole(client: TestClient, offset: int) -> None:
+    whole = [item["slug"] for item in client.get(FINDINGS, params={"limit": 100}).json()["items"]]
+
+    page = client.get(FINDINGS, params={"limit": 3, "offset": offset}).json()
+
+    assert [item["slug"] for item in page["items"]] == whole[offset : offset + 3]

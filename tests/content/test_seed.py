@@ -150,3 +150,13 @@ def test_relations_are_stored_as_links(engine: Engine, seed_dir: Path) -> None:
         ).all()
     assert addressed == ["small-size-and-difficult-detection"]
     assert microenvironment == []
+
+
+def test_positions_are_dense_in_each_table(engine: Engine, seed_dir: Path) -> None:
+    """The collections' keyset paging relies on positions 0..n-1 with no gaps."""
+    seed(engine, seed_dir)
+
+    with Session(engine) as session:
+        for table in ENTITY_TABLES.values():
+            positions = sorted(session.exec(select(table.position)).all())
+            assert positions == list(range(len(positions))), table.__name__
