@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from starlette.datastructures import QueryParams
 
 from app.models.common import Slug
 from app.web.paging import PageParams
@@ -100,3 +102,53 @@ def choice_list(choices: Sequence[str], *, description: str, example: str) -> An
         examples=[example],
         json_schema_extra={"pattern": f"^({alternatives})(,({alternatives}))*$"},
     )
+
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_query_params(model: type[ModelT], params: QueryParams) -> ModelT:
+    """Validate a query string against `model` the way FastAPI's query models do, at a fraction of the cost.
+
+    List fields take every value of a repeated parameter, others the last one; errors are located in `query`,
+    so they become the same 422 problem as anywhere else. Used where a route is the hot path.
+    """
+    values: dict[str, Any] = {}
+    for name in params:
+        field = model.model_fields.get(name)
+        many = field is not None and "list" in str(field.annotation)
+        values[name] = params.getlist(name) if many else params.getlist(name)[-1]
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        raise RequestValidationError(
+            [{**detail, "loc": ("query", *detail["loc"])} for detail in error.errors(include_url=False)]
+        ) from None
+
+
+def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """OpenAPI `parameters` for a query model validated by `parse_query_params` (schemas inlined)."""
+    schema = model.model_json_schema()
+    definitions = schema.get("$defs", {})
+    required = set(schema.get("required", []))
+    return [
+        {
+            "name": name,
+            "in": "query",
+            "required": name in required,
+            "schema": _inline(field, definitions),
+            "description": field.get("description", ""),
+        }
+        for name, field in schema["properties"].items()
+    ]
+
+
+def _inline(node: Any, definitions: dict[str, Any]) -> Any:
+    if isinstance(node, dict):
+        reference = node.get("$ref", "")
+        if reference.startswith("#/$defs/"):
+            return _inline(definitions[reference.removeprefix("#/$defs/")], definitions)
+        return {key: _inline(value, definitions) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_inline(item, definitions) for item in node]
+    return node

@@ -1,8 +1,6 @@
 """`/v1/search`: one ranked, highlighted, typo-tolerant search over every entity and section."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from pydantic import Field, field_validator
 from starlette.responses import Response
 
@@ -12,7 +10,7 @@ from app.search.backend import SearchableType
 from app.search.query import MAX_QUERY_LENGTH
 from app.web.openapi import COLLECTION_ERRORS
 from app.web.paging import PageParams, link_header
-from app.web.query import NoQuery
+from app.web.query import NoQuery, parse_query_params, query_parameters
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/search", tags=["search"])
@@ -39,11 +37,20 @@ class SearchQuery(PageParams, NoQuery):
         return value
 
 
-@router.get("", name="search", summary="Search everything", response_model=SearchPage, responses=COLLECTION_ERRORS)
-async def search_everything(request: Request, query: Annotated[SearchQuery, Query()]) -> Response:
+@router.get(
+    "",
+    name="search",
+    summary="Search everything",
+    response_model=SearchPage,
+    responses=COLLECTION_ERRORS,
+    openapi_extra={"parameters": query_parameters(SearchQuery)},
+)
+async def search_everything(request: Request) -> Response:
     """Ranked hits over entities and sections (name above summary above quotes), with snippets and facets."""
-    # Async, with no dependencies, on purpose: an embedded FTS query takes a fraction of a millisecond, less
-    # than a thread-pool hop or a generator dependency; new queries are the one path the cache cannot absorb.
+    # Async, with no dependencies and its query parsed directly, on purpose: an embedded FTS query takes a
+    # fraction of a millisecond, less than a thread-pool hop or FastAPI's per-parameter machinery, and new
+    # queries are the one path the response cache cannot absorb.
+    query = parse_query_params(SearchQuery, request.query_params)
     with search_context(request) as search:
         outcome = search.run(
             query.q,
