@@ -16,13 +16,13 @@ run: $(STAMP) ## Install, seed the embedded SQLite database when the content cha
 
 test: $(STAMP) ## Run the whole test suite, then the linters and the type checker
 	$(BIN)/pytest
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy --strict app
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests
-	$(BIN)/ruff format --check app tests
+	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy --strict app
 
 check: $(STAMP) ## Validate the curated content and report coverage, writing nothing
