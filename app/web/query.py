@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args, get_origin
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -116,7 +116,7 @@ def parse_query_params(model: type[ModelT], params: QueryParams) -> ModelT:
     values: dict[str, Any] = {}
     for name in params:
         field = model.model_fields.get(name)
-        many = field is not None and "list" in str(field.annotation)
+        many = field is not None and _takes_list(field.annotation)
         values[name] = params.getlist(name) if many else params.getlist(name)[-1]
     try:
         return model.model_validate(values)
@@ -124,6 +124,11 @@ def parse_query_params(model: type[ModelT], params: QueryParams) -> ModelT:
         raise RequestValidationError(
             [{**detail, "loc": ("query", *detail["loc"])} for detail in error.errors(include_url=False)]
         ) from None
+
+
+def _takes_list(annotation: Any) -> bool:
+    """`list[X]` or `list[X] | None`."""
+    return get_origin(annotation) is list or any(get_origin(arg) is list for arg in get_args(annotation))
 
 
 def query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:

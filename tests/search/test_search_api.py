@@ -219,3 +219,15 @@ def test_any_text_is_answered_with_200_or_422(client: TestClient, q: str) -> Non
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_text_with_a_type_filter_never_fails(client: TestClient, q: str, kind: str) -> None:
     assert client.get(SEARCH, params={"q": q, "type": kind}).status_code in (200, 422)
+
+
+def test_an_unknown_search_parameter_is_named_in_a_422(client: TestClient) -> None:
+    body = assert_problem(client.get(SEARCH, params={"q": "tumor", "typ": "finding"}), 422)
+
+    assert invalid_names(body) == ["typ"]
+
+
+def test_a_repeated_single_valued_parameter_takes_the_last_value(client: TestClient) -> None:
+    body = client.get(SEARCH, params=[("q", "xylophone"), ("q", "biopsies")]).json()
+
+    assert body["items"][0]["slug"] == "liquid-biopsy"
