@@ -1,4 +1,4 @@
-"""Dependencies the routes share: the settings, a database session and the catalog built on it."""
+"""Dependencies the routes share: a database session, the catalog built on it, and search's context."""
 
 from __future__ import annotations
 
@@ -12,17 +12,10 @@ from sqlmodel import Session
 from app.search.backend import SearchBackend
 from app.search.service import LexiconCache, SearchOutcome, search
 from app.services.catalog import Catalog
-from app.settings import Settings
 from app.web.caching import DatasetClock
 
 # The dependencies are `async def` because none of them blocks (a Session connects lazily): FastAPI would
 # otherwise send each one through the thread pool, a measurable cost on every request.
-
-
-async def get_settings(request: Request) -> Settings:
-    """The settings the app was created with."""
-    settings: Settings = request.app.state.settings
-    return settings
 
 
 async def get_session(request: Request) -> AsyncIterator[Session]:
@@ -31,7 +24,6 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
         yield session
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 
 

@@ -38,8 +38,3 @@ class Settings(BaseSettings):
         default=["*"],
         description="Origins allowed to read the API from a browser; `*` allows any (never with credentials).",
     )
-
-
-def get_settings() -> Settings:
-    """Read the settings from the environment now (never at import time)."""
-    return Settings()

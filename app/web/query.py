@@ -27,15 +27,7 @@ class NoQuery(BaseModel):
 FIELDS_DESCRIPTION = "Comma-separated fields to return (`type` and `slug` always come). Unknown fields are a 422."
 
 
-class FieldsQuery(NoQuery):
-    """Options of an item route: a sparse fieldset."""
-
-    fields: str | None = Field(
-        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["links"]
-    )
-
-
-class ItemQuery(FieldsQuery):
+class ItemQuery(NoQuery):
     """Options of an entity item: a sparse fieldset and related resources to embed."""
 
     fields: str | None = Field(
