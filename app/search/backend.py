@@ -59,9 +59,12 @@ class SearchBackend(Protocol):
 
 def search_backend(dialect: str) -> SearchBackend:
     """The engine for a database dialect."""
+    from app.search.postgres import PostgresSearch
     from app.search.sqlite import SQLiteSearch
     from app.search.unsupported import UnsupportedSearch
 
     if dialect == "sqlite":
         return SQLiteSearch()
+    if dialect == "postgresql":
+        return PostgresSearch()
     return UnsupportedSearch(dialect)
