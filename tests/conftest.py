@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from app.db import create_db_engine
 from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
+from tests.postgres import postgres_database
 
 SEED_DIR = PROJECT_ROOT / "seed"
 
@@ -40,12 +41,17 @@ def engine(settings: Settings) -> Iterator[Engine]:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    """Settings for the shared app: its own SQLite file, seeded from the real content at start."""
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def api_settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """Settings for the shared app, once per backend: SQLite in a file of its own, and PostgreSQL in a database
+    created for this run and dropped after it. Either is seeded from the real content when the app starts."""
     folder = tmp_path_factory.mktemp("api")
     shutil.copytree(SEED_DIR, folder / "seed")
-    return Settings(database_url=f"sqlite:///{folder / 'micromet.sqlite3'}", seed_dir=folder / "seed")
+    if request.param == "sqlite":
+        yield Settings(database_url=f"sqlite:///{folder / 'micromet.sqlite3'}", seed_dir=folder / "seed")
+        return
+    with postgres_database() as url:
+        yield Settings(database_url=url, seed_dir=folder / "seed")
 
 
 @pytest.fixture(scope="session")
