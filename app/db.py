@@ -29,9 +29,17 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     elif backend == "postgresql" and read_only:
         connect_args["options"] = "-c default_transaction_read_only=on"
     # Pre-ping matters for a server that can drop connections; an embedded SQLite file cannot, so it is spared
-    # the extra round trip on every checkout.
-    pre_ping = backend != "sqlite"
-    engine = create_engine(url, echo=settings.database_echo, connect_args=connect_args, pool_pre_ping=pre_ping)
+    # the extra round trip on every checkout. Pool sizes and timeouts apply to servers only.
+    pre_ping = settings.database_pool_pre_ping if settings.database_pool_pre_ping is not None else backend != "sqlite"
+    pool: dict[str, Any] = {}
+    if backend != "sqlite":
+        pool = {
+            "pool_size": settings.database_pool_size,
+            "max_overflow": settings.database_max_overflow,
+            "pool_timeout": settings.database_pool_timeout,
+            "pool_recycle": settings.database_pool_recycle,
+        }
+    engine = create_engine(url, echo=settings.database_echo, connect_args=connect_args, pool_pre_ping=pre_ping, **pool)
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(read_only))
     return engine
