@@ -22,14 +22,17 @@ class Lexicon:
     """The indexed words of one dataset version, for suggesting the closest word to one that matched nothing."""
 
     version: str
-    terms: frozenset[str]
-    ordered: list[str] = field(default_factory=list)
+    ordered: list[str]
+    terms: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.terms = frozenset(self.ordered)
 
     @classmethod
     def load(cls, session: Session, version: str) -> Lexicon:
         """Read the vocabulary, most common words first (so ties favour them)."""
         ordered = list(session.exec(select(SearchTerm.term).order_by(col(SearchTerm.documents).desc())))
-        return cls(version=version, terms=frozenset(ordered), ordered=ordered)
+        return cls(version=version, ordered=ordered)
 
     def corrections(self, words: list[str]) -> dict[str, str]:
         """For each word the index does not hold, its closest indexed word, where one is close enough."""

@@ -189,13 +189,13 @@ class Catalog:
     def _condition(self, entity_type: EntityType, name: str, value: Any) -> ColumnElement[bool]:
         table = ENTITY_TABLES[entity_type]
         if name == "section":
-            self._check_exists("section", value, select(Section.slug).order_by(col(Section.position)))
+            self._check_exists("section", value, col(Section.slug), col(Section.position))
             cited = select(Provenance.entity_slug).where(
                 Provenance.entity_type == entity_type.value, Provenance.section == value
             )
             return col(table.slug).in_(cited)
         if name == "challenge":
-            self._check_exists("challenge", value, select(ENTITY_TABLES[EntityType.CHALLENGE].slug))
+            self._check_exists("challenge", value, col(Challenge.slug), col(Challenge.position))
             addressing = select(Link.subject_slug).where(
                 Link.subject_type == entity_type.value, Link.predicate == "addresses", Link.object_slug == value
             )
@@ -206,11 +206,13 @@ class Catalog:
         equals: ColumnElement[bool] = col(getattr(table, name)) == value
         return equals
 
-    def _check_exists(self, name: str, value: str, allowed: Any) -> None:
-        slugs = list(self.session.exec(allowed))
-        if value not in slugs:
-            reason = f"Unknown {name} {value!r}; allowed values: {', '.join(slugs)}."
-            raise InvalidParametersError([InvalidParam(name=name, location="query", reason=reason)])
+    def _check_exists(self, name: str, value: str, slug: Any, order: Any) -> None:
+        """One indexed lookup on the good path; the list of allowed values is read only to explain a miss."""
+        if self.session.exec(select(slug).where(slug == value).limit(1)).first() is not None:
+            return
+        slugs = dict.fromkeys(self.session.exec(select(slug).order_by(order, slug)))
+        reason = f"Unknown {name} {value!r}; allowed values: {', '.join(slugs)}."
+        raise InvalidParametersError([InvalidParam(name=name, location="query", reason=reason)])
 
     def _checked_fields(self, entity_type: EntityType, fields: str | None) -> list[str]:
         return _checked_choices("fields", split_list(fields), tuple(PUBLIC_MODELS[entity_type].model_fields))

@@ -1,7 +1,8 @@
 """Query parameters whose allowed values depend on the resource: `fields=` and `include=`."""
 
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Path
 from sqlmodel import SQLModel
 
 from app.models import EntityType
@@ -20,3 +21,7 @@ def include_param(entity_type: EntityType) -> Any:
     """`include=`: relations of `entity_type` to embed in full, one level deep."""
     relations = RELATIONS[entity_type]
     return choice_list(relations, description="Relations to embed in full, one level deep.", example=relations[-1])
+
+
+SourceSlug = Annotated[str, Path(max_length=120, examples=["understanding-micrometastases-in-cancer"])]
+"""The `{slug}` of a source in a path."""

@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from app.deps import CatalogDep
 from app.models.section import SectionPublic
-from app.routers.v1.params import fields_param
+from app.routers.v1.params import SourceSlug, fields_param
 from app.web.openapi import ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import CollectionQuery, NoQuery
@@ -22,9 +22,6 @@ class SectionCollectionQuery(CollectionQuery):
 
 class SectionItemQuery(NoQuery):
     fields: str | None = fields_param(SectionPublic, "heading,start,end")
-
-
-SourceSlug = Annotated[str, Path(max_length=120, examples=["understanding-micrometastases-in-cancer"])]
 
 
 @router.get(

@@ -2,12 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from starlette.responses import PlainTextResponse, Response
 
 from app.deps import CatalogDep
 from app.models.source import SourcePublic
-from app.routers.v1.params import fields_param
+from app.routers.v1.params import SourceSlug, fields_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import CollectionQuery, NoQuery
@@ -22,9 +22,6 @@ class SourceCollectionQuery(CollectionQuery):
 
 class SourceItemQuery(NoQuery):
     fields: str | None = fields_param(SourcePublic, "title,sha256")
-
-
-SourceSlug = Annotated[str, Path(max_length=120, examples=["understanding-micrometastases-in-cancer"])]
 
 
 @router.get("", name="list", summary="List sources", response_model=Page[SourcePublic], responses=COLLECTION_ERRORS)
