@@ -1,7 +1,8 @@
-"""The `micromet` command: check the content, seed it into the database, serve it.
+"""The `micromet` command: check the content, migrate the schema, seed the content, serve it.
 
 Exit codes: 0 success; 1 the content or the source is invalid; 2 wrong usage; 3 coverage below the minimum;
-4 the database could not be written (the previous data is kept).
+4 the database could not be reached or written (the previous data is kept); 5 the schema is not at the
+migrations' head (run `micromet db upgrade`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import typer
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
 
+from app import migrations
 from app.content.errors import ContentError
 from app.content.pipeline import CheckReport, check, seed, seed_if_empty, seed_synthetic
-from app.db import create_db_engine
+from app.db import create_db_engine, describe_url
 from app.settings import Settings
 
 EXIT_INVALID = 1
 EXIT_COVERAGE = 3
 EXIT_DATABASE = 4
+EXIT_SCHEMA = 5
 
 cli = typer.Typer(
     name="micromet",
@@ -28,6 +31,8 @@ cli = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+db_cli = typer.Typer(help="Manage the database schema (Alembic migrations).", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
 
 SeedDirOption = Annotated[
     Path | None, typer.Option("--seed-dir", help="Folder with the source and curated files [default: settings].")
@@ -78,8 +83,14 @@ def seed_command(
             dataset, result = seed_synthetic(engine, seed_dir or settings.seed_dir, synthetic)
     except ContentError as error:
         _fail_invalid(error)
+    except migrations.SchemaError as error:
+        _fail_schema(error)
     except SQLAlchemyError as error:
-        typer.echo(f"error: writing to the database failed; the previous data is kept: {_one_line(error)}", err=True)
+        typer.echo(
+            f"error: writing to the database {describe_url(settings.database_url)} failed; "
+            f"the previous data is kept: {_one_line(error)}",
+            err=True,
+        )
         raise typer.Exit(EXIT_DATABASE) from None
     finally:
         engine.dispose()
@@ -102,11 +113,67 @@ def serve_command(
             result = seed_if_empty(engine, settings.seed_dir)
         except ContentError as error:
             _fail_invalid(error)
+        except migrations.SchemaError as error:
+            _fail_schema(error)
+        except SQLAlchemyError as error:
+            _fail_database(settings, error)
         finally:
             engine.dispose()
         if result is not None:
             typer.echo(f"seeded dataset {result.version}")
     uvicorn.run("app.main:app", host=host, port=port, workers=workers, server_header=False, log_level="info")
+
+
+@db_cli.command("upgrade")
+def db_upgrade_command(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Bring the schema to a revision (default: head). Run once per deployment, before the replicas start."""
+    settings = Settings()
+    engine = create_db_engine(settings)
+    try:
+        before = migrations.current_revision(engine)
+        migrations.upgrade(engine, revision)
+        after = migrations.current_revision(engine)
+    except SQLAlchemyError as error:
+        _fail_database(settings, error)
+    finally:
+        engine.dispose()
+    typer.echo(f"schema at {after} (was {before or 'empty'})")
+
+
+@db_cli.command("downgrade")
+def db_downgrade_command(
+    revision: Annotated[str, typer.Argument(help='Target revision; "base" drops every table.')],
+) -> None:
+    """Take the schema back to an older revision (data in dropped tables is lost; reseed afterwards)."""
+    settings = Settings()
+    engine = create_db_engine(settings)
+    try:
+        migrations.downgrade(engine, revision)
+        after = migrations.current_revision(engine)
+    except SQLAlchemyError as error:
+        _fail_database(settings, error)
+    finally:
+        engine.dispose()
+    typer.echo(f"schema at {after or 'base'}")
+
+
+@db_cli.command("current")
+def db_current_command() -> None:
+    """Print the database's revision and the head this code expects; exit 5 when they differ."""
+    settings = Settings()
+    engine = create_db_engine(settings)
+    try:
+        current = migrations.current_revision(engine)
+    except SQLAlchemyError as error:
+        _fail_database(settings, error)
+    finally:
+        engine.dispose()
+    head = migrations.head_revision()
+    typer.echo(f"current: {current or 'none'}\nhead: {head}")
+    if current != head:
+        raise typer.Exit(EXIT_SCHEMA)
 
 
 def main() -> None:
@@ -125,6 +192,16 @@ def _fail_invalid(error: ContentError) -> NoReturn:
     for problem in error.problems:
         typer.echo(f"error: {problem}", err=True)
     raise typer.Exit(EXIT_INVALID)
+
+
+def _fail_schema(error: migrations.SchemaError) -> NoReturn:
+    typer.echo(f"error: {error}", err=True)
+    raise typer.Exit(EXIT_SCHEMA)
+
+
+def _fail_database(settings: Settings, error: SQLAlchemyError) -> NoReturn:
+    typer.echo(f"error: database {describe_url(settings.database_url)}: {_one_line(error)}", err=True)
+    raise typer.Exit(EXIT_DATABASE)
 
 
 def _print_counts(counts: dict[str, int]) -> None:

@@ -45,6 +45,11 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     return engine
 
 
+def describe_url(database_url: str) -> str:
+    """The URL as it is safe to print: the password hidden."""
+    return make_url(database_url).render_as_string(hide_password=True)
+
+
 def is_seeded(engine: Engine) -> bool:
     """Whether the database holds a dataset (its schema exists and a seed has completed)."""
     if not inspect(engine).has_table(DatasetInfo.__tablename__):

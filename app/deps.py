@@ -8,9 +8,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.search.backend import SearchBackend
-from app.search.service import LexiconCache, SearchOutcome, search
+from app.search.service import SearchOutcome, Speller, search
 from app.services.catalog import Catalog
 from app.web.caching import DatasetClock
 
@@ -36,20 +37,29 @@ CatalogDep = Annotated[Catalog, Depends(get_catalog)]
 
 
 class SearchContext:
-    """Search for one request: the app's engine and lexicon cache, on this request's session."""
+    """Search for one request: the app's engine and speller, on this request's session."""
 
-    def __init__(self, session: Session, backend: SearchBackend, lexicons: LexiconCache, clock: DatasetClock) -> None:
+    def __init__(self, session: Session, backend: SearchBackend, speller: Speller, clock: DatasetClock) -> None:
         self.session = session
         self.backend = backend
-        self.lexicons = lexicons
+        self.speller = speller
         self.clock = clock
 
     def run(self, text: str, *, types: list[str], limit: int, offset: int, marks: tuple[str, str]) -> SearchOutcome:
         """Search the dataset being served."""
         stamp = self.clock.latest
         version = stamp.version if stamp is not None else Catalog(self.session).dataset().version
-        lexicon = self.lexicons.get(self.session, version)
-        return search(self.session, self.backend, lexicon, text, types=types, limit=limit, offset=offset, marks=marks)
+        return search(
+            self.session,
+            self.backend,
+            self.speller,
+            version,
+            text,
+            types=types,
+            limit=limit,
+            offset=offset,
+            marks=marks,
+        )
 
 
 @contextmanager
@@ -57,4 +67,18 @@ def search_context(request: Request) -> Iterator[SearchContext]:
     """Search for this request, on a session of its own that is closed afterwards."""
     state = request.app.state
     with Session(state.engine) as session:
-        yield SearchContext(session, state.search_backend, state.lexicons, state.dataset_clock)
+        yield SearchContext(session, state.search_backend, state.speller, state.dataset_clock)
+
+
+async def run_search(
+    request: Request, text: str, *, types: list[str], limit: int, offset: int, marks: tuple[str, str]
+) -> SearchOutcome:
+    """Search on a session of its own: inline for the embedded engine, in the thread pool for a server."""
+
+    def run() -> SearchOutcome:
+        with search_context(request) as search:
+            return search.run(text, types=types, limit=limit, offset=offset, marks=marks)
+
+    if request.app.state.engine.dialect.name == "sqlite":
+        return run()
+    return await run_in_threadpool(run)

@@ -16,7 +16,6 @@ from app.content.pipeline import seed_if_empty
 from app.db import create_db_engine
 from app.routers import health, v1
 from app.search.backend import search_backend
-from app.search.service import LexiconCache
 from app.services.catalog import Catalog
 from app.settings import Settings
 from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseStore
@@ -69,7 +68,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             writer.dispose()
     app.state.engine = create_db_engine(settings, read_only=True)
     app.state.search_backend = search_backend(app.state.engine.dialect.name)
-    app.state.lexicons = LexiconCache()
+    app.state.speller = app.state.search_backend.speller()
     app.state.dataset_clock = DatasetClock(app.state.engine, settings.freshness_interval)
     app.state.response_store = ResponseStore(settings.response_cache_entries, settings.response_cache_bytes)
     try:

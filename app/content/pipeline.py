@@ -15,6 +15,7 @@ from app.content.synthetic import synthetic_dataset
 from app.content.validate import ValidatedDataset, validate_content
 from app.content.write import SeedResult, write_dataset
 from app.db import is_seeded
+from app.migrations import prepare_for_seed
 from app.models import DatasetInfo
 
 
@@ -46,8 +47,13 @@ def seed_if_empty(engine: Engine, seed_dir: Path) -> SeedResult | None:
 
 
 def seed(engine: Engine, seed_dir: Path, *, force: bool = False) -> tuple[ValidatedDataset, SeedResult]:
-    """Validate everything first, then write it in one transaction."""
+    """Validate everything first, then write it in one transaction.
+
+    An empty database gets its schema from the migrations first; one whose schema is behind head is refused
+    (`SchemaError`), since upgrading is an explicit step.
+    """
     dataset = build_dataset(seed_dir)
+    prepare_for_seed(engine)
     return dataset, write_dataset(engine, dataset, force=force)
 
 
@@ -64,4 +70,5 @@ def seed_synthetic(engine: Engine, seed_dir: Path, count: int) -> tuple[Validate
                 ]
             )
     dataset = synthetic_dataset(build_dataset(seed_dir), count)
+    prepare_for_seed(engine)
     return dataset, write_dataset(engine, dataset, synthetic=True)

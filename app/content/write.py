@@ -33,8 +33,8 @@ def write_dataset(
     matches the dataset. A second seed of the same content is a no-op that keeps the generation time, so
     caches keyed on the dataset version stay valid. Any failure rolls the whole transaction back and leaves
     the previous data. Rows go in with bulk inserts, so a 100k-entity synthetic dataset takes seconds.
+    The schema must be at head already (`app.migrations.prepare_for_seed`).
     """
-    SQLModel.metadata.create_all(engine)
     with Session(engine) as session, session.begin():
         current = session.get(DatasetInfo, 1)
         unchanged = current is not None and current.version == dataset.version

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlmodel import Session
 
 from app.search.query import ParsedQuery
+
+if TYPE_CHECKING:
+    from app.search.service import Speller
 
 MARK_OPEN = "\x01"
 MARK_CLOSE = "\x02"
@@ -55,6 +58,9 @@ class SearchBackend(Protocol):
 
     def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
         """Rank the documents matching every phrase of `query`, restricted to `types` (all when empty)."""
+
+    def speller(self) -> Speller:
+        """The typo corrector that suits this engine (one per app: it may cache the lexicon)."""
 
 
 def search_backend(dialect: str) -> SearchBackend:

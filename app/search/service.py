@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import html
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -15,6 +15,18 @@ from app.search.query import ParsedQuery, parse_query
 
 MIN_CORRECTABLE_LENGTH = 4
 SIMILARITY_CUTOFF = 0.8
+
+
+class Speller(Protocol):
+    """Suggests indexed words for the words of a query that matched nothing."""
+
+    def corrections(self, session: Session, version: str, words: list[str]) -> dict[str, str]:
+        """For each word the index does not hold, its closest indexed word, where one is close enough."""
+
+
+def correctable(word: str) -> bool:
+    """Short words and numbers are left alone: any 'correction' of them is a guess."""
+    return len(word) >= MIN_CORRECTABLE_LENGTH and not word.isdigit()
 
 
 @dataclass
@@ -38,7 +50,7 @@ class Lexicon:
         """For each word the index does not hold, its closest indexed word, where one is close enough."""
         found: dict[str, str] = {}
         for word in words:
-            if word in self.terms or len(word) < MIN_CORRECTABLE_LENGTH or word.isdigit():
+            if word in self.terms or not correctable(word):
                 continue
             close = difflib.get_close_matches(word, self.ordered, n=1, cutoff=SIMILARITY_CUTOFF)
             if close:
@@ -46,18 +58,25 @@ class Lexicon:
         return found
 
 
-class LexiconCache:
-    """The lexicon of the dataset being served, reloaded when the dataset version changes (one kept)."""
+class DifflibSpeller:
+    """In-process spelling over the served dataset's lexicon, reloaded when the dataset version changes.
+
+    Suits the embedded engine: the lexicon is read once per version and matched in memory.
+    """
 
     def __init__(self) -> None:
         self._current: Lexicon | None = None
 
-    def get(self, session: Session, version: str) -> Lexicon:
-        """The lexicon for `version`, loading it on first use."""
+    def lexicon(self, session: Session, version: str) -> Lexicon:
+        """The lexicon for `version`, loading it on first use (one version kept)."""
         current = self._current
         if current is None or current.version != version:
             current = self._current = Lexicon.load(session, version)
         return current
+
+    def corrections(self, session: Session, version: str, words: list[str]) -> dict[str, str]:
+        """The closest lexicon word (difflib ratio >= 0.8) for each unknown word."""
+        return self.lexicon(session, version).corrections(words)
 
 
 @dataclass(frozen=True)
@@ -73,7 +92,8 @@ class SearchOutcome:
 def search(
     session: Session,
     backend: SearchBackend,
-    lexicon: Lexicon,
+    speller: Speller,
+    version: str,
     text: str,
     *,
     types: list[str],
@@ -88,7 +108,7 @@ def search(
     results = backend.search(session, query, types, limit, offset)
     did_you_mean = None
     if not results.facets:
-        corrections = lexicon.corrections(query.words)
+        corrections = speller.corrections(session, version, query.words)
         if corrections:
             corrected: ParsedQuery = query.replaced(corrections)
             did_you_mean = corrected.display()

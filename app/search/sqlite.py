@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit, SearchableType
 from app.search.query import ParsedQuery
+from app.search.service import DifflibSpeller, Speller
 
 # Field weights for bm25, in the index's column order: a match in the name counts most, then the declared
 # synonyms and abbreviations, then the summary, then quotes and section text. `type` is indexed only so that
@@ -42,6 +43,10 @@ class SQLiteSearch:
             )
         )
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+
+    def speller(self) -> Speller:
+        """The lexicon in memory, matched with difflib: the embedded engine has no trigram index."""
+        return DifflibSpeller()
 
     def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
         """Every phrase must match (implicit AND) in the text columns; each phrase is quoted, so nothing

@@ -1,4 +1,4 @@
-"""The stand-in for engines that have no search implementation yet (PostgreSQL's comes with its own issue)."""
+"""The stand-in for engines that have no search implementation (anything but SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from app.search.backend import EngineResults
 from app.search.query import ParsedQuery
+from app.search.service import DifflibSpeller, Speller
 from app.web.problems import ServiceUnavailableError
 
 
@@ -20,3 +21,7 @@ class UnsupportedSearch:
 
     def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
         raise ServiceUnavailableError(f"Search is not available on the {self.dialect} engine yet.")
+
+    def speller(self) -> Speller:
+        """Never consulted (search fails first); the in-process speller keeps the interface whole."""
+        return DifflibSpeller()

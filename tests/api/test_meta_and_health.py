@@ -62,13 +62,12 @@ def test_an_unseeded_database_is_not_ready_but_alive(tmp_path: Path) -> None:
 
 
 def test_a_database_with_a_schema_but_no_dataset_is_not_ready(tmp_path: Path) -> None:
-    from sqlmodel import SQLModel
-
+    from app import migrations
     from app.db import create_db_engine
     from app.settings import Settings
 
     engine = create_db_engine(Settings(database_url=f"sqlite:///{tmp_path / 'own.sqlite3'}"))
-    SQLModel.metadata.create_all(engine)
+    migrations.upgrade(engine)
     engine.dispose()
     with fresh_client(tmp_path, auto_seed=False) as client:
         body = assert_problem(client.get("/readyz"), 503)

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field, field_validator
 from starlette.responses import Response
 
-from app.deps import search_context
+from app.deps import run_search
 from app.models.search import SearchPage
 from app.search.backend import SearchableType
 from app.search.query import MAX_QUERY_LENGTH
@@ -49,16 +49,17 @@ async def search_everything(request: Request) -> Response:
     """Ranked hits over entities and sections (name above summary above quotes), with snippets and facets."""
     # Async, with no dependencies and its query parsed directly, on purpose: an embedded FTS query takes a
     # fraction of a millisecond, less than a thread-pool hop or FastAPI's per-parameter machinery, and new
-    # queries are the one path the response cache cannot absorb.
+    # queries are the one path the response cache cannot absorb. A server database answers over the network,
+    # so there the same call goes to the thread pool and the event loop keeps serving.
     query = parse_query_params(SearchQuery, request.query_params)
-    with search_context(request) as search:
-        outcome = search.run(
-            query.q,
-            types=[kind.value for kind in query.type or []],
-            limit=query.limit,
-            offset=query.offset,
-            marks=(query.mark_start, query.mark_end),
-        )
+    outcome = await run_search(
+        request,
+        query.q,
+        types=[kind.value for kind in query.type or []],
+        limit=query.limit,
+        offset=query.offset,
+        marks=(query.mark_start, query.mark_end),
+    )
     body = {
         "items": outcome.hits,
         "total": outcome.total,
