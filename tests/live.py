@@ -26,18 +26,26 @@ def free_port() -> int:
 
 @contextmanager
 def live_server(
-    database: Path, seed_dir: Path, *, cli_args: list[str] | None = None, timeout: float = 60.0
+    database: Path | str,
+    seed_dir: Path,
+    *,
+    cli_args: list[str] | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60.0,
 ) -> Iterator[str]:
     """Run micromet on a free loopback port until the block ends; yields its base URL.
 
-    By default this is `uvicorn app.main:app`; with `cli_args` it is `micromet serve` with those options.
+    `database` is a SQLite file or a database URL. By default this is `uvicorn app.main:app`; with `cli_args`
+    it is `micromet serve` with those options. `env` adds settings (MICROMET_*) for the server.
     """
     port = free_port()
+    url = database if isinstance(database, str) else f"sqlite:///{database}"
     env = {
         **os.environ,
-        "MICROMET_DATABASE_URL": f"sqlite:///{database}",
+        "MICROMET_DATABASE_URL": url,
         "MICROMET_SEED_DIR": str(seed_dir),
         "PYTHONPATH": str(PROJECT_ROOT),
+        **(env or {}),
     }
     if cli_args is None:
         command = [sys.executable, "-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", str(port)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 
 import pytest
 import schemathesis
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, settings
 from app.main import create_app
 from app.settings import Settings
 from tests.conftest import SEED_DIR
+from tests.postgres import postgres_database
 
 EXAMPLES_PER_OPERATION = 50
 
@@ -24,12 +26,17 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 schema.config.phases.coverage.enabled = False
 
 
-@pytest.fixture(scope="module", autouse=True)
-def seeded_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    folder = tmp_path_factory.mktemp("contract")
-    app.state.settings = Settings(database_url=f"sqlite:///{folder / 'micromet.sqlite3'}", seed_dir=SEED_DIR)
-    with TestClient(app):  # runs the lifespan: seeds and opens the serving engine
-        yield
+@pytest.fixture(scope="module", autouse=True, params=["sqlite", "postgresql"])
+def seeded_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The app on each backend in turn, seeded by its lifespan."""
+    with ExitStack() as stack:
+        if request.param == "postgresql":
+            url = stack.enter_context(postgres_database())
+        else:
+            url = f"sqlite:///{tmp_path_factory.mktemp('contract') / 'micromet.sqlite3'}"
+        app.state.settings = Settings(database_url=url, seed_dir=SEED_DIR)
+        with TestClient(app):  # runs the lifespan: seeds and opens the serving engine
+            yield
 
 
 @schema.parametrize()

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import SEED_DIR
 from tests.live import live_server
+from tests.postgres import postgres_database
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("MICROMET_REQUIRE_CHROMIUM") == "1"
@@ -42,12 +43,16 @@ def render(url: str, profile: Path) -> str:
     return completed.stdout.decode("utf-8", errors="replace")
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> str:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     if CHROMIUM is None:
         if REQUIRED:
             pytest.fail("MICROMET_REQUIRE_CHROMIUM=1 but Chromium is not installed")
         pytest.skip("Chromium is not installed (Debian packages chromium and chromium-driver)")
+    if request.param == "postgresql":
+        with postgres_database() as url, live_server(url, SEED_DIR) as base_url:
+            yield base_url  # type: ignore[misc]
+        return
     folder = tmp_path_factory.mktemp("browser")
     with live_server(folder / "micromet.sqlite3", SEED_DIR) as base_url:
         yield base_url  # type: ignore[misc]
