@@ -6,11 +6,14 @@ writes, through an engine of its own.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
 from app.models import DatasetInfo
@@ -18,14 +21,24 @@ from app.settings import Settings
 
 
 def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
-    """Build an engine for `settings.database_url`, creating the SQLite file's folder when needed."""
+    """Build an engine for `settings.database_url`.
+
+    A writing SQLite engine creates the file's folder when needed. A read-only one opens the file with
+    `mode=ro` (it never creates a missing file, and works in a read-only folder) and checks at every checkout
+    that the file is still the one its connection opened, so a removed or replaced file is noticed at once.
+    """
     url = make_url(settings.database_url)
     backend = url.get_backend_name()
     connect_args: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    sqlite_file = _sqlite_file(url.database) if backend == "sqlite" else None
     if backend == "sqlite":
         connect_args["check_same_thread"] = False
-        if url.database and url.database != ":memory:" and not url.database.startswith("file:"):
-            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        if sqlite_file is not None and not read_only:
+            sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        if sqlite_file is not None and read_only:
+            read_only_uri = f"{sqlite_file.absolute().as_uri()}?mode=ro"
+            extra["creator"] = lambda: sqlite3.connect(read_only_uri, uri=True, check_same_thread=False)
     elif backend == "postgresql" and read_only:
         connect_args["options"] = "-c default_transaction_read_only=on"
     # Pre-ping matters for a server that can drop connections; an embedded SQLite file cannot, so it is spared
@@ -39,9 +52,13 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
             "pool_timeout": settings.database_pool_timeout,
             "pool_recycle": settings.database_pool_recycle,
         }
-    engine = create_engine(url, echo=settings.database_echo, connect_args=connect_args, pool_pre_ping=pre_ping, **pool)
+    engine = create_engine(
+        url, echo=settings.database_echo, connect_args=connect_args, pool_pre_ping=pre_ping, **pool, **extra
+    )
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(read_only))
+    if sqlite_file is not None and read_only:
+        _guard_file_identity(engine, sqlite_file)
     return engine
 
 
@@ -56,6 +73,36 @@ def is_seeded(engine: Engine) -> bool:
         return False
     with Session(engine) as session:
         return session.get(DatasetInfo, 1) is not None
+
+
+def _sqlite_file(database: str | None) -> Path | None:
+    """The file of a SQLite URL; None for an in-memory database or a URI the caller spelled out."""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
+def _guard_file_identity(engine: Engine, path: Path) -> None:
+    """A pooled SQLite connection keeps reading a file that was removed or replaced (it holds the old inode);
+    compare identities at checkout so the pool reconnects instead, and fails (a 503) while the file is gone."""
+
+    def remember(_dbapi_connection: Any, record: Any) -> None:
+        record.info["file_identity"] = _file_identity(path)
+
+    def check(_dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.get("file_identity") != _file_identity(path):
+            raise DisconnectionError(f"{path} was removed or replaced")
+
+    event.listen(engine, "connect", remember)
+    event.listen(engine, "checkout", check)
 
 
 def _sqlite_pragmas(read_only: bool) -> Any:

@@ -41,6 +41,12 @@ class Settings(BaseSettings):
     response_cache_entries: int = Field(default=4096, ge=0, description="Most responses kept in memory.")
     response_cache_bytes: int = Field(default=64 * 2**20, ge=0, description="Most bytes of responses kept in memory.")
     gzip_min_size: int = Field(default=1024, ge=0, description="Bodies at least this large are also kept gzipped.")
+    request_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a request may take before it is answered 503 (a problem)."
+    )
+    max_url_length: int = Field(
+        default=8192, ge=256, description="Longest request target (path and query) accepted; longer is a 414."
+    )
     cors_allow_origins: list[str] = Field(
         default=["*"],
         description="Origins allowed to read the API from a browser; `*` allows any (never with credentials).",

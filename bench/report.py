@@ -48,6 +48,19 @@ def render(results: dict[str, Any]) -> str:
         for mode, rows in results["scale"].items():
             rss = rows["rss_mb"]
             lines.append(f"\nRSS ({mode}): real {rss['real']} MB, 100k {rss['synthetic']} MB.")
+    if "scaleout" in results:
+        lines += ["", render_scaleout(results["scaleout"])]
+    return "\n".join(lines)
+
+
+def render_scaleout(scaleout: dict[str, Any]) -> str:
+    """One row per (engine, workers): micromet's req/s and its ratio to the ceiling, per case."""
+    cases = list(next(iter(scaleout.values())))
+    header = "| configuration | " + " | ".join(f"{case}: req/s (ratio)" for case in cases) + " |"
+    lines = [header, "|---|" + "---:|" * len(cases)]
+    for configuration, row in scaleout.items():
+        cells = [f"{row[case]['micromet']['requests_per_second']:.0f} ({row[case]['ratio']:.2f})" for case in cases]
+        lines.append(f"| {configuration} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 

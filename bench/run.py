@@ -49,12 +49,14 @@ class Run:
 class Server:
     """A uvicorn process pinned to one core, on a free loopback port."""
 
-    def __init__(self, target: str, env: dict[str, str] | None = None, port: int = 0) -> None:
+    def __init__(
+        self, target: str, env: dict[str, str] | None = None, port: int = 0, *, workers: int = 1, cores: str = "1"
+    ) -> None:
         self.port = port or _free_port()
         command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(self.port)]
-        command += ["--workers", "1", "--no-access-log", "--log-level", "warning", "--no-server-header"]
-        if TASKSET:
-            command = [TASKSET, "-c", "1", *command]
+        command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning", "--no-server-header"]
+        if TASKSET and cores:
+            command = [TASKSET, "-c", cores, *command]
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
@@ -92,16 +94,24 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wrk(url: str, *, duration: int, connections: int, script: Path | None = None, header: str | None = None) -> Run:
-    """One bounded wrk run on core 0; returns req/s and the latency percentiles."""
+def wrk(
+    url: str,
+    *,
+    duration: int,
+    connections: int,
+    script: Path | None = None,
+    header: str | None = None,
+    cores: str = "0",
+) -> Run:
+    """One bounded wrk run (on core 0 unless told otherwise); returns req/s and the latency percentiles."""
     command = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "2s", "--latency"]
     if script:
         command += ["-s", str(script)]
     if header:
         command += ["-H", header]
     command.append(url)
-    if TASKSET:
-        command = [TASKSET, "-c", "0", *command]
+    if TASKSET and cores:
+        command = [TASKSET, "-c", cores, *command]
     output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 30, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
@@ -277,18 +287,114 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
     return results
 
 
+POSTGRES_URL = os.environ.get(
+    "MICROMET_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/micromet_bench"
+)
+
+
+def ensure_postgres(url: str) -> None:
+    """Create the benchmark's PostgreSQL database when missing, then seed it (a no-op when unchanged)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
+        if exists.first() is None:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    env = {**os.environ, "MICROMET_DATABASE_URL": url}
+    command = [sys.executable, "-c", "from app.cli import main; main()", "seed"]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def scaleout(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    """SQLite and PostgreSQL, one worker and two, each against a ceiling with as many workers on the same
+    cores, alternating rounds. One worker: server on core 1, wrk on core 0. Two workers: servers and wrk share
+    both cores (the machine has two), the same for micromet and the ceiling."""
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    ensure_postgres(POSTGRES_URL)
+    words = lexicon(real_db)
+    cases: dict[str, dict[str, object]] = {
+        "item GET": {"path": "/v1/therapies/adjuvant-therapy"},
+        "search, random three-word queries": {"script": lua_random_words(words, folder, 3)},
+    }
+    databases = {"SQLite": f"sqlite:///{real_db}", "PostgreSQL": POSTGRES_URL}
+    table: dict[str, object] = {}
+    for backend, url in databases.items():
+        for workers in (1, 2):
+            cores = "1" if workers == 1 else ""
+            wrk_cores = "0" if workers == 1 else ""
+            micromet = Server("app.main:app", {"MICROMET_DATABASE_URL": url}, workers=workers, cores=cores)
+            ceiling = Server("bench.ceiling:app", workers=workers, cores=cores)
+            try:
+                sizes = {
+                    "item GET": len(fetch(micromet.base + str(cases["item GET"]["path"]))[1]),
+                    "search, random three-word queries": int(
+                        statistics.mean(len(fetch(f"{micromet.base}/v1/search?q={w}+{w}+{w}")[1]) for w in words[:40])
+                    ),
+                }
+                for _ in range(workers * 4):
+                    fetch(micromet.base + str(cases["item GET"]["path"]))  # warm each worker's cache
+                row: dict[str, object] = {}
+                for name, case in cases.items():
+                    ours, theirs = [], []
+                    for _ in range(args.rounds):
+                        ours.append(
+                            wrk(
+                                micromet.base + str(case.get("path", "/")),
+                                duration=args.duration,
+                                connections=args.connections,
+                                script=case.get("script"),  # type: ignore[arg-type]
+                                cores=wrk_cores,
+                            )
+                        )
+                        theirs.append(
+                            wrk(
+                                f"{ceiling.base}/payload/{sizes[name]}",
+                                duration=args.duration,
+                                connections=args.connections,
+                                cores=wrk_cores,
+                            )
+                        )
+                    mine, ref = _median(ours), _median(theirs)
+                    row[name] = {
+                        "micromet": asdict(mine),
+                        "ceiling": asdict(ref),
+                        "ratio": round(mine.requests_per_second / ref.requests_per_second, 2),
+                    }
+                    print(f"{backend:10} {workers} worker(s)  {name:36} ratio {row[name]['ratio']:5.2f}", flush=True)  # type: ignore[index]
+            finally:
+                micromet.stop()
+                ceiling.stop()
+            table[f"{backend}, {workers} worker{'s' if workers > 1 else ''}"] = row
+    return table
+
+
+PHASES = ("comparison", "scale", "scaleout")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per case (median kept)")
     parser.add_argument("--synthetic", type=int, default=100_000, help="entities for the scale run (0 skips it)")
+    parser.add_argument(
+        "--phases", default=",".join(PHASES), help=f"comma-separated subset of {', '.join(PHASES)}; others are kept"
+    )
     args = parser.parse_args()
+    phases = [phase for phase in args.phases.split(",") if phase]
+    if unknown := set(phases) - set(PHASES):
+        sys.exit(f"unknown phases: {', '.join(sorted(unknown))}")
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: install it with `apt-get install wrk` (Debian package `wrk`), then rerun.")
     DATA.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
-        results: dict[str, object] = {
+        results: dict[str, object] = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        results |= {
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {
                 "cores": os.cpu_count(),
@@ -298,9 +404,13 @@ def main() -> None:
             },
             "settings": vars(args),
         }
-        results["comparison"] = compare(args, Path(folder))
-        if args.synthetic:
+        results["phase_dates"] = {**results.get("phase_dates", {}), **dict.fromkeys(phases, results["date"])}  # type: ignore[dict-item]
+        if "comparison" in phases:
+            results["comparison"] = compare(args, Path(folder))
+        if "scale" in phases and args.synthetic:
             results["scale"] = scale(args)
+        if "scaleout" in phases:
+            results["scaleout"] = scaleout(args, Path(folder))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 

@@ -104,10 +104,17 @@ class TrigramSpeller:
     """The most similar indexed word by trigram similarity (ties go to the commoner word)."""
 
     def corrections(self, session: Session, version: str, words: list[str]) -> dict[str, str]:
-        """Look up each unknown word; `%` uses the trigram index, the cutoff then keeps only close words."""
+        """Known words are found in one primary-key lookup; each unknown one is then matched with `%` (the
+        trigram index) and kept only above the cutoff."""
+        candidates = sorted({word for word in words if correctable(word)})
+        if not candidates:
+            return {}
+        known = set(
+            session.scalars(text("SELECT term FROM search_term WHERE term = ANY(:words)"), {"words": candidates})
+        )
         found: dict[str, str] = {}
-        for word in words:
-            if not correctable(word):
+        for word in candidates:
+            if word in known:
                 continue
             row = session.execute(
                 text(
@@ -116,6 +123,6 @@ class TrigramSpeller:
                 ),
                 {"word": word},
             ).first()
-            if row is not None and row.term != word and row.score >= TRIGRAM_CUTOFF:
+            if row is not None and row.score >= TRIGRAM_CUTOFF:
                 found[word] = row.term
         return found

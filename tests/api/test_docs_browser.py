@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -17,8 +19,27 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("MICROMET_REQUIRE_CHROMIUM") == "1"
 
 
-def render(url: str, profile: Path) -> str:
-    """The DOM of `url` after its scripts ran, in headless Chromium that can reach loopback and nothing else."""
+@dataclass(frozen=True)
+class Rendered:
+    dom: str
+    console: str
+
+    def csp_violations_of_own_resources(self, base_url: str) -> list[str]:
+        """Console lines where the page's Content-Security-Policy blocked something this server serves (or
+        inline code): what would break the page. Blocking another host's asset is the policy working."""
+        own = []
+        for line in self.console.splitlines():
+            if "Content Security Policy" not in line:
+                continue
+            blocked = re.search(r"Loading the \w+ '([^']+)'", line)
+            if blocked is None or blocked.group(1).startswith(base_url):
+                own.append(line)
+        return own
+
+
+def render(url: str, profile: Path) -> Rendered:
+    """The DOM of `url` after its scripts ran, in headless Chromium that can reach loopback and nothing else;
+    with the browser console."""
     assert CHROMIUM is not None
     command = [
         CHROMIUM,
@@ -36,11 +57,13 @@ def render(url: str, profile: Path) -> str:
         "--proxy-server=http://127.0.0.1:9",
         "--proxy-bypass-list=127.0.0.1",
         "--virtual-time-budget=20000",
+        "--enable-logging=stderr",
+        "--v=0",
         "--dump-dom",
         url,
     ]
     completed = subprocess.run(command, capture_output=True, timeout=120, check=True)
-    return completed.stdout.decode("utf-8", errors="replace")
+    return Rendered(completed.stdout.decode("utf-8", errors="replace"), completed.stderr.decode(errors="replace"))
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -59,7 +82,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 def test_swagger_ui_shows_every_operation_offline(server: str, tmp_path: Path) -> None:
-    dom = render(f"{server}/docs", tmp_path / "profile")
+    dom = render(f"{server}/docs", tmp_path / "profile").dom
 
     assert 'class="swagger-ui"' in dom
     assert "opblock-summary" in dom
@@ -68,7 +91,15 @@ def test_swagger_ui_shows_every_operation_offline(server: str, tmp_path: Path) -
 
 
 def test_redoc_shows_the_operations_offline(server: str, tmp_path: Path) -> None:
-    dom = render(f"{server}/redoc", tmp_path / "profile")
+    dom = render(f"{server}/redoc", tmp_path / "profile").dom
 
     assert "List detection methods" in dom
     assert "micromet" in dom
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_the_docs_content_security_policy_blocks_nothing_of_their_own(server: str, tmp_path: Path, page: str) -> None:
+    rendered = render(f"{server}{page}", tmp_path / "profile")
+
+    assert rendered.csp_violations_of_own_resources(server) == []
+    assert "SwaggerUIBundle" not in rendered.dom.split("<body")[0]  # no inline start-up script in the head

@@ -190,8 +190,8 @@ def test_emoji_non_latin_and_control_characters_are_text(client: TestClient, q: 
     assert client.get(SEARCH, params={"q": q}).status_code == 200
 
 
-def test_a_very_long_query_is_a_clear_422(client: TestClient) -> None:
-    body = assert_problem(client.get(SEARCH, params={"q": "tumor " * 2000}), 422)
+def test_a_query_over_500_characters_is_a_clear_422(client: TestClient) -> None:
+    body = assert_problem(client.get(SEARCH, params={"q": "tumor " * 1000}), 422)
 
     assert invalid_names(body) == ["q"]
     assert "500" in body["invalid_params"][0]["reason"]
