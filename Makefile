@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench clean
+.PHONY: run test lint check bench fuzz soak clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -30,6 +30,12 @@ check: $(STAMP) ## Validate the curated content and report coverage, writing not
 
 bench: $(STAMP) ## Benchmark micromet against the FastAPI ceiling with wrk; writes bench/results.json
 	$(BIN)/python -m bench.run
+
+fuzz: $(STAMP) ## Deep contract fuzzing: schemathesis, all checks and phases, positive+negative, 500 examples/operation
+	$(BIN)/python -m bench.fuzz
+
+soak: $(STAMP) ## 60 s of mixed traffic at 64 connections: unexpected statuses, socket errors, p99, RSS growth
+	$(BIN)/python -m bench.soak
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -20,7 +20,7 @@ from app.services.catalog import Catalog
 from app.settings import Settings
 from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseStore
 from app.web.docs import OPENAPI_URL, install_docs
-from app.web.guards import RequestTimeoutMiddleware, UnexpectedErrorMiddleware, URLLengthMiddleware
+from app.web.guards import RequestTargetMiddleware, RequestTimeoutMiddleware, UnexpectedErrorMiddleware
 from app.web.head import HeadAsGetMiddleware
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
@@ -67,7 +67,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             seed_if_empty(writer, settings.seed_dir)
         finally:
             writer.dispose()
-    app.state.engine = create_db_engine(settings, read_only=True)
+    engine = app.state.engine = create_db_engine(settings, read_only=True)
     app.state.search_backend = search_backend(app.state.engine.dialect.name)
     app.state.speller = app.state.search_backend.speller()
     app.state.dataset_clock = DatasetClock(app.state.engine, settings.freshness_interval)
@@ -75,7 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        app.state.engine.dispose()
+        engine.dispose()
 
 
 def _filter_choices(app: FastAPI) -> dict[str, list[str]]:
@@ -118,7 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(UnexpectedErrorMiddleware)
     app.add_middleware(RequestTimeoutMiddleware, timeout=settings.request_timeout)
     app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
-    app.add_middleware(URLLengthMiddleware, max_length=settings.max_url_length)
+    app.add_middleware(RequestTargetMiddleware, max_length=settings.max_url_length)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_allow_origins,

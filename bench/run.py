@@ -81,6 +81,21 @@ class Server:
         self.process.wait(timeout=10)
 
 
+def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
+    """Until micromet at `base` answers /readyz with 200; exits when the process dies or a minute passes."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/readyz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            sys.exit(f"the server at {base} did not become ready")
+        time.sleep(0.2)
+
+
 def _median(runs: list[Run]) -> Run:
     """The run with the median req/s (rounds alternate with the ceiling, so both see the same machine)."""
     return sorted(runs, key=lambda run: run.requests_per_second)[len(runs) // 2]

@@ -64,12 +64,14 @@ def api_app(api_settings: Settings) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def client(api_app: FastAPI) -> Iterator[TestClient]:
-    """A client of the shared, seeded app."""
-    with TestClient(api_app) as client:
-        yield client
+    """A client of the shared, seeded app (its lifespan already runs: the client does not start another)."""
+    client = TestClient(api_app)
+    yield client
+    client.close()
 
 
 def fresh_client(tmp_path: Path, **overrides: object) -> TestClient:
     """A client of a new app on a database of its own (use as a context manager to run the lifespan)."""
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'own.sqlite3'}", seed_dir=SEED_DIR, **overrides)  # type: ignore[arg-type]
+    options: dict[str, object] = {"database_url": f"sqlite:///{tmp_path / 'own.sqlite3'}", "seed_dir": SEED_DIR}
+    settings = Settings(**(options | overrides))  # type: ignore[arg-type]
     return TestClient(create_app(settings), raise_server_exceptions=False)

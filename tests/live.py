@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,12 +31,14 @@ def live_server(
     *,
     cli_args: list[str] | None = None,
     env: dict[str, str] | None = None,
+    wrap: Callable[[list[str]], list[str]] | None = None,
     timeout: float = 60.0,
 ) -> Iterator[str]:
     """Run micromet on a free loopback port until the block ends; yields its base URL.
 
     `database` is a SQLite file or a database URL. By default this is `uvicorn app.main:app`; with `cli_args`
-    it is `micromet serve` with those options. `env` adds settings (MICROMET_*) for the server.
+    it is `micromet serve` with those options. `env` adds settings (MICROMET_*) for the server; `wrap` may
+    prefix the command (e.g. to run it as another user).
     """
     port = free_port()
     url = database if isinstance(database, str) else f"sqlite:///{database}"
@@ -52,6 +54,8 @@ def live_server(
     else:
         entry = "from app.cli import main; main()"
         command = [sys.executable, "-c", entry, "serve", "--host", "127.0.0.1", "--port", str(port), *cli_args]
+    if wrap is not None:
+        command = wrap(command)
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base_url = f"http://127.0.0.1:{port}"
     try:

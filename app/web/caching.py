@@ -220,8 +220,10 @@ def not_modified(headers: dict[bytes, bytes], etag: bytes, generated_at: datetim
     """RFC 9110 conditional GET: `If-None-Match` (weak comparison) wins over `If-Modified-Since`."""
     if_none_match = headers.get(b"if-none-match")
     if if_none_match is not None:
+        if if_none_match.strip() == b"*":  # "*" matches any representation only on its own (RFC 9110 13.1.2)
+            return True
         tags = [tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")]
-        return b"*" in tags or etag in tags
+        return etag in tags
     if_modified_since = headers.get(b"if-modified-since")
     if if_modified_since is None:
         return False

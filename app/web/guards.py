@@ -1,22 +1,29 @@
-"""Guards around every request (pure ASGI): a bound on the URL's length, a time limit, and a last-resort
-handler that turns an unexpected exception into a 500 problem *inside* the middleware stack, so that even a
-500 carries the security and CORS headers (Starlette's own ServerErrorMiddleware sits outside them)."""
+"""Guards around every request (pure ASGI): a bound on the URL's length, one value per parameter, a time
+limit, and a last-resort handler that turns an unexpected exception into a 500 problem *inside* the middleware
+stack, so that even a 500 carries the security and CORS headers (Starlette's ServerErrorMiddleware sits outside
+them)."""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from urllib.parse import unquote_plus
 
 import anyio
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.problems import problem_response
+from app.web.problems import InvalidParam, problem_response
+from app.web.query import REPEATABLE_PARAMS
 
 logger = logging.getLogger("micromet")
 
 
-class URLLengthMiddleware:
-    """Answer a request target longer than `max_length` bytes with a 414 problem, before any parsing."""
+class RequestTargetMiddleware:
+    """Check the request target before anything parses it: longer than `max_length` bytes is a 414 problem;
+    bytes that are not UTF-8 (a client must percent-encode, and what it meant cannot be known) are a 400; a
+    NUL in the path is a 404 (no resource has one, and PostgreSQL text cannot hold it); a parameter given more
+    than once (other than the few that take lists) is a 422, since which value was meant is a guess."""
 
     def __init__(self, app: ASGIApp, max_length: int) -> None:
         self.app = app
@@ -29,7 +36,47 @@ class URLLengthMiddleware:
                 detail = f"The request target is {length} bytes long; the limit is {self.max_length}."
                 await problem_response(Request(scope), 414, detail)(scope, receive, send)
                 return
+            raw_target = (scope.get("raw_path") or b"", scope.get("query_string", b""))
+            if not all(_is_utf8(part) for part in raw_target):
+                detail = "The request target holds bytes that are not UTF-8; percent-encode UTF-8 text."
+                await problem_response(Request(scope), 400, detail, kind="bad-request")(scope, receive, send)
+                return
+            if "\x00" in scope["path"]:
+                detail = "No resource has a NUL character in its path."
+                await problem_response(Request(scope), 404, detail)(scope, receive, send)
+                return
+            repeated = _repeated_params(scope.get("query_string", b""))
+            if repeated:
+                params = [
+                    InvalidParam(name=name, location="query", reason=f"Given {count} times; give it once.")
+                    for name, count in repeated.items()
+                ]
+                detail = f"Invalid request parameter(s): {', '.join(repeated)}."
+                await problem_response(Request(scope), 422, detail, invalid_params=params)(scope, receive, send)
+                return
         await self.app(scope, receive, send)
+
+
+def _is_utf8(raw: bytes) -> bool:
+    if raw.isascii():
+        return True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _repeated_params(query_string: bytes) -> dict[str, int]:
+    """Parameters that occur more than once and may not; cheap when there is no `&` at all."""
+    if b"&" not in query_string:
+        return {}
+    names = Counter(
+        unquote_plus(pair.split(b"=", 1)[0].decode("latin-1"), errors="replace")
+        for pair in query_string.split(b"&")
+        if pair
+    )
+    return {name: count for name, count in names.items() if count > 1 and name not in REPEATABLE_PARAMS}
 
 
 class RequestTimeoutMiddleware:

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -109,7 +109,7 @@ def problem_response(
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": request.scope["path"],
     }
     if invalid_params:
         body["invalid_params"] = [param.model_dump(by_alias=True) for param in invalid_params]
@@ -121,6 +121,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(OperationalError, _on_database_unavailable)
     app.add_exception_handler(DBAPIError, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
@@ -144,21 +145,29 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405 and "GET" in headers.get("Allow", ""):
         headers["Allow"] = "GET, HEAD"
     detail = {
-        404: f"No resource at {request.url.path}.",
+        404: f"No resource at {request.scope['path']}.",
         405: f"{request.method} is not allowed here; this API is read-only.",
     }.get(exc.status_code, str(exc.detail))
     return problem_response(request, exc.status_code, detail, headers=headers)
 
 
 async def _on_database_unavailable(request: Request, exc: Exception) -> Response:
-    logger.warning("database unavailable while serving %s: %s", request.url.path, exc)
+    logger.warning("database unavailable while serving %s: %s", request.scope["path"], exc)
     return problem_response(
         request, 503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"}
     )
 
 
+async def _on_data_error(request: Request, exc: Exception) -> Response:
+    """The database refused a value from the request (e.g. a NUL character in PostgreSQL text): the
+    request's fault, not an outage."""
+    logger.info("database refused a request value while serving %s: %s", request.scope["path"], exc)
+    detail = "A request value cannot be used (it holds a character the database does not accept)."
+    return problem_response(request, 400, detail, kind="bad-request")
+
+
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
-    logger.error("unexpected error while serving %s", request.url.path, exc_info=exc)
+    logger.error("unexpected error while serving %s", request.scope["path"], exc_info=exc)
     return problem_response(request, 500, "An unexpected error occurred.", kind="internal-error")
 
 
