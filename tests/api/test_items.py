@@ -23,8 +23,7 @@ def source_text(api_app: object) -> str:
     from fastapi import FastAPI
 
     assert isinstance(api_app, FastAPI)
-    with TestClient(api_app) as client:
-        return client.get(f"{SOURCE}/text").text
+    return TestClient(api_app).get(f"{SOURCE}/text").text  # no `with`: the app's lifespan already runs
 
 
 @pytest.mark.parametrize(("path", "entity_type"), ITEMS.items())
