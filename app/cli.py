@@ -135,6 +135,8 @@ def db_upgrade_command(
         before = migrations.current_revision(engine)
         migrations.upgrade(engine, revision)
         after = migrations.current_revision(engine)
+    except migrations.SchemaError as error:
+        _fail_schema(error)
     except SQLAlchemyError as error:
         _fail_database(settings, error)
     finally:

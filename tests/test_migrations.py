@@ -119,14 +119,29 @@ def test_seed_refuses_a_schema_without_migration_history(blank: Engine) -> None:
         seed(blank, SEED_DIR)
 
 
-def test_upgrade_adopts_a_complete_schema_made_before_migrations(blank: Engine) -> None:
-    SQLModel.metadata.create_all(blank)
+def first_schema_without_history(engine: Engine) -> None:
+    """What micromet made before it had migrations: the first revision's tables, from `create_all`."""
+    tables = [table for name, table in SQLModel.metadata.tables.items() if name in migrations.INITIAL_TABLES]
+    SQLModel.metadata.create_all(engine, tables=tables)
+
+
+def test_upgrade_adopts_the_first_schema_made_before_migrations(blank: Engine) -> None:
+    first_schema_without_history(blank)
+    assert migrations.current_revision(blank) is None
 
     migrations.upgrade(blank)
 
     assert migrations.current_revision(blank) == migrations.head_revision()
+    assert differences(blank) == []
     _, result = seed(blank, SEED_DIR)
     assert result.changed
+
+
+def test_upgrade_refuses_unknown_tables_without_history(blank: Engine) -> None:
+    SQLModel.metadata.create_all(blank)  # today's tables, with no history: not a schema micromet ever made
+
+    with pytest.raises(migrations.SchemaError, match="no migration history"):
+        migrations.upgrade(blank)
 
 
 def test_the_cli_upgrades_and_reports_the_revision(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from app.content.errors import ContentError
 from app.content.schema import ENTITY_FILES, SOURCE_FILE, EntitySpec, SourceSpec
+from app.content.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary
 from app.models import EntityType
 
 CONTENT_DIR = "content"
@@ -25,6 +26,7 @@ class CuratedContent:
     seed_dir: Path
     source: SourceSpec
     entities: dict[EntityType, list[EntitySpec]]
+    vocabulary: Vocabulary
 
 
 def load_content(seed_dir: Path) -> CuratedContent:
@@ -52,9 +54,15 @@ def load_content(seed_dir: Path) -> CuratedContent:
                 items.append(parsed)
         entities[entity_type] = items
 
-    if problems or source is None:
+    vocabulary = None
+    try:
+        vocabulary = load_vocabulary(seed_dir)
+    except (OSError, ValueError, yaml.YAMLError) as error:  # pydantic's ValidationError is a ValueError
+        problems.append(f"{VOCABULARY_FILE}: {' '.join(str(error).split())}")
+
+    if problems or source is None or vocabulary is None:
         raise ContentError(problems)
-    return CuratedContent(seed_dir=seed_dir, source=source, entities=entities)
+    return CuratedContent(seed_dir=seed_dir, source=source, entities=entities, vocabulary=vocabulary)
 
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:

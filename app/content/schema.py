@@ -17,6 +17,7 @@ from app.models import (
     DetectionMethodBase,
     EntityType,
     FindingBase,
+    MatchType,
     ResearchDirectionBase,
     TherapyBase,
 )
@@ -37,6 +38,17 @@ class QuoteSpec(BaseModel):
     )
 
 
+class CodeSpec(BaseModel):
+    """A vocabulary code as a curator writes it: the system's short name, the code and how it matches; the
+    display name comes from `seed/vocabulary.yaml`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    system: str = Field(description="`mesh` or `ncit`.")
+    code: str
+    match: MatchType
+
+
 class EntityRef(BaseModel):
     """A pointer to another entity, by type and slug."""
 
@@ -49,21 +61,25 @@ class EntityRef(BaseModel):
 class DetectionMethodSpec(DetectionMethodBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
+    codes: list[CodeSpec] = Field(default_factory=list)
 
 
 class TherapySpec(TherapyBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
+    codes: list[CodeSpec] = Field(default_factory=list)
 
 
 class ChallengeSpec(ChallengeBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
+    codes: list[CodeSpec] = Field(default_factory=list)
 
 
 class ResearchDirectionSpec(ResearchDirectionBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
+    codes: list[CodeSpec] = Field(default_factory=list)
     addresses: list[Slug] = Field(
         default_factory=list, description="Slugs of the challenges the article ties this direction to."
     )
@@ -72,11 +88,13 @@ class ResearchDirectionSpec(ResearchDirectionBase):
 class FindingSpec(FindingBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
+    codes: list[CodeSpec] = Field(default_factory=list)
 
 
 class ConceptSpec(ConceptBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
+    codes: list[CodeSpec] = Field(default_factory=list)
     used_by: list[EntityRef] = Field(default_factory=list, description="The entities that rely on this concept.")
 
 

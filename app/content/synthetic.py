@@ -84,7 +84,7 @@ def synthetic_dataset(base: ValidatedDataset, count: int, *, seed: int = 0) -> V
                 )
             )
     version = "synthetic-" + hashlib.sha256(f"{base.version}:{count}:{seed}".encode()).hexdigest()[:6]
-    return replace(base, entities=entities, provenance=provenance, links=links, version=version)
+    return replace(base, entities=entities, provenance=provenance, links=links, codes=[], version=version)
 
 
 def _quote(text: str, span: Span) -> str:

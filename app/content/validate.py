@@ -16,8 +16,10 @@ from app.content.errors import ContentError
 from app.content.load import CuratedContent
 from app.content.schema import ConceptSpec, EntitySpec, QuoteSpec, ResearchDirectionSpec
 from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
+from app.content.vocabulary import Vocabulary
 from app.models import (
     ENTITY_TABLES,
+    EntityCode,
     EntityTable,
     EntityType,
     Link,
@@ -26,7 +28,7 @@ from app.models import (
     Source,
 )
 
-DERIVED_FORMAT = 2
+DERIVED_FORMAT = 3
 """Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
 next seed rewrites a database built by older code even when the content itself is unchanged."""
 
@@ -45,6 +47,7 @@ class ValidatedDataset:
     entities: dict[EntityType, list[EntityTable]]
     provenance: list[Provenance]
     links: list[Link]
+    codes: list[EntityCode] = field(default_factory=list)
     version: str = field(default="")
 
     def counts(self) -> dict[str, int]:
@@ -104,6 +107,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
     entities: dict[EntityType, list[EntityTable]] = {}
     provenance: list[Provenance] = []
     links: list[Link] = []
+    codes: list[EntityCode] = []
     lowered_text = text.lower()
     for entity_type, items in content.entities.items():
         table = ENTITY_TABLES[entity_type]
@@ -120,6 +124,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
                 if synonym.lower() not in lowered_text:
                     problems.append(f"{label}: synonym {synonym!r} does not occur in the source")
             links.extend(_links(entity_type, item, known, label, problems))
+            codes.extend(_codes(entity_type, item, content.vocabulary, label, problems))
             definition = item.definition if isinstance(item, ConceptSpec) else None
             if definition is not None and not any(definition in quote.quote for quote in quotes):
                 problems.append(f"{label}: definition is not quoted verbatim in its provenance")
@@ -128,7 +133,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
 
     if problems:
         raise ContentError(problems)
-    dataset = ValidatedDataset(text, source, sections, located, entities, provenance, links)
+    dataset = ValidatedDataset(text, source, sections, located, entities, provenance, links, codes)
     dataset.version = dataset_version(dataset)
     return dataset
 
@@ -145,6 +150,7 @@ def dataset_version(dataset: ValidatedDataset) -> str:
         },
         "provenance": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.provenance],
         "links": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.links],
+        "codes": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.codes],
     }
     encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
@@ -236,5 +242,34 @@ def _links(
     return links
 
 
+def _codes(
+    entity_type: EntityType, item: EntitySpec, vocabulary: Vocabulary, label: str, problems: list[str]
+) -> list[EntityCode]:
+    """The entity's codes, each checked against the verified vocabulary (format, then membership)."""
+    rows: list[EntityCode] = []
+    seen: set[tuple[str, str]] = set()
+    for spec in item.codes:
+        problem = vocabulary.problems_with(spec.system, spec.code)
+        if problem is not None:
+            problems.append(f"{label}: {problem}")
+            continue
+        if (spec.system, spec.code) in seen:
+            problems.append(f"{label}: {spec.system} code {spec.code!r} is listed twice")
+            continue
+        seen.add((spec.system, spec.code))
+        rows.append(
+            EntityCode(
+                entity_type=entity_type.value,
+                entity_slug=item.slug,
+                position=len(rows),
+                system=vocabulary.systems[spec.system],
+                code=spec.code,
+                display=vocabulary.names[(spec.system, spec.code)],
+                match=spec.match,
+            )
+        )
+    return rows
+
+
 def _row_fields(item: EntitySpec) -> dict[str, Any]:
-    return item.model_dump(mode="json", exclude={"provenance", "addresses", "used_by"})
+    return item.model_dump(mode="json", exclude={"provenance", "addresses", "used_by", "codes"})

@@ -49,6 +49,7 @@ def write_dataset(
             _insert(session, rows)
         _insert(session, dataset.provenance)
         _insert(session, dataset.links)
+        _insert(session, dataset.codes)
         documents = build_documents(dataset)
         _insert(session, documents)
         _insert(session, build_lexicon(documents))

@@ -19,6 +19,24 @@ from app.migrations.schema import include_object, target_metadata
 
 HERE = Path(__file__).parent
 INITIAL_REVISION = "0001"
+INITIAL_TABLES = frozenset(
+    {
+        "challenge",
+        "concept",
+        "dataset",
+        "detection_method",
+        "finding",
+        "link",
+        "provenance",
+        "research_direction",
+        "search_document",
+        "search_term",
+        "source",
+        "section",
+        "therapy",
+    }
+)
+"""The tables of revision 0001: what `create_all` made before there were migrations."""
 
 
 class SchemaError(Exception):
@@ -49,12 +67,17 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`.
 
-    A schema created before migrations existed (tables, no history) was the initial revision's; it is adopted
-    as such when it matches the models, so that upgrading it does not try to create its tables again.
+    A schema created before migrations existed (its tables, no history) is revision 0001's; when it has exactly
+    those tables and they match, it is adopted as such (stamped), then upgraded like any other.
     """
     with engine.begin() as connection:
         config = alembic_config(connection)
-        if _unversioned_schema(connection) and not schema_differences(connection):
+        if _unversioned_schema(connection):
+            if _tables(connection) != INITIAL_TABLES:
+                raise SchemaError(
+                    "the database has tables but no migration history, and they are not micromet's first schema; "
+                    "use an empty database (or drop these tables) and seed again"
+                )
             command.stamp(config, INITIAL_REVISION)
         command.upgrade(config, revision)
 

@@ -1,6 +1,7 @@
 """Table models and their data bases; importing this package registers every table."""
 
 from app.models.challenge import Challenge, ChallengeBase
+from app.models.code import CodeBase, CodePublic, EntityCode, MatchType
 from app.models.common import (
     ContentBase,
     EntityType,
@@ -39,12 +40,15 @@ __all__ = [
     "ENTITY_TABLES",
     "Challenge",
     "ChallengeBase",
+    "CodeBase",
+    "CodePublic",
     "Concept",
     "ConceptBase",
     "ContentBase",
     "DatasetInfo",
     "DetectionMethod",
     "DetectionMethodBase",
+    "EntityCode",
     "EntityTable",
     "EntityType",
     "Finding",
@@ -52,6 +56,7 @@ __all__ = [
     "FindingTopic",
     "Invasiveness",
     "Link",
+    "MatchType",
     "Provenance",
     "ProvenanceBase",
     "ResearchDirection",

@@ -7,6 +7,7 @@ from typing import Any
 from sqlmodel import Field, SQLModel
 from sqlmodel._compat import SQLModelConfig
 
+from app.models.code import CodePublic
 from app.models.common import EntityType
 from app.models.provenance import ProvenanceBase
 
@@ -38,6 +39,10 @@ class PublicItemFields(SQLModel):
 
     type: EntityType
     provenance: list[ProvenancePublic] = Field(description="The exact quotes this entity's facts rest on.")
+    codes: list[CodePublic] = Field(
+        description="MeSH and NCI Thesaurus codes for the entity, each with how it matches (`exact`, `broad`, "
+        "`related`); empty where no verified code fits."
+    )
     relations: dict[str, list[ResourceRef]] = Field(
         description="Related resources by relation name (e.g. `sections`, `concepts`, `addresses`)."
     )

@@ -19,6 +19,7 @@ from app.models import (
     Challenge,
     Concept,
     DatasetInfo,
+    EntityCode,
     EntityTable,
     EntityType,
     Link,
@@ -114,12 +115,14 @@ class Catalog:
         slugs = [row.slug for row in rows]
         provenance = self._provenance(entity_type, slugs)
         relations = self._relations(entity_type, slugs, provenance)
+        codes = self._codes(entity_type, slugs)
         items = []
         for row in rows:
             quotes = provenance.get(row.slug, [])
             source = quotes[0]["source"] if quotes else None
             item: Item = {"type": entity_type.value, **_in_order(row.model_dump(mode="json", exclude={"position"}))}
             item["provenance"] = quotes
+            item["codes"] = codes.get(row.slug, [])
             item["relations"] = relations[row.slug]
             item["links"] = {"self": item_url(entity_type, row.slug), "collection": collection_url(entity_type)}
             if source is not None:
@@ -145,6 +148,19 @@ class Catalog:
                 }
             )
         return quotes
+
+    def _codes(self, entity_type: EntityType, slugs: list[str]) -> dict[str, list[Item]]:
+        statement = (
+            select(EntityCode)
+            .where(EntityCode.entity_type == entity_type.value, col(EntityCode.entity_slug).in_(slugs))
+            .order_by(col(EntityCode.entity_slug), col(EntityCode.position))
+        )
+        codes: dict[str, list[Item]] = defaultdict(list)
+        for row in self.session.exec(statement):
+            codes[row.entity_slug].append(
+                {"system": row.system, "code": row.code, "display": row.display, "match": row.match.value}
+            )
+        return codes
 
     def _relations(
         self, entity_type: EntityType, slugs: list[str], provenance: dict[str, list[Item]]
@@ -200,6 +216,11 @@ class Catalog:
                 Link.subject_type == entity_type.value, Link.predicate == "addresses", Link.object_slug == value
             )
             return col(table.slug).in_(addressing)
+        if name == "code":
+            coded = select(EntityCode.entity_slug).where(
+                EntityCode.entity_type == entity_type.value, EntityCode.code == value
+            )
+            return col(table.slug).in_(coded)
         if name == "has_definition":
             definition = col(Concept.definition)
             return definition.is_not(None) if value else definition.is_(None)

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.datastructures import QueryParams
 
+from app.content.vocabulary import CODE_PATTERN
 from app.models.common import Slug
 from app.web.paging import PageParams
 
@@ -75,6 +76,12 @@ class EntityCollectionQuery(CollectionQuery):
     )
     section: Slug | None = Field(
         default=None, description="Only entities with a quote in this section of the source.", examples=["detection"]
+    )
+    code: str | None = Field(
+        default=None,
+        pattern=CODE_PATTERN,
+        description="Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code.",
+        examples=["D007150"],
     )
 
 

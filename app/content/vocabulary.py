@@ -1,0 +1,73 @@
+"""The verified vocabulary (`seed/vocabulary.yaml`): the only codes the content may carry, with their names.
+
+A code is accepted only when its format is valid for its system and the verified list holds it; its display
+name is taken from that list, so an entity file never restates (or misspells) a vocabulary's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+VOCABULARY_FILE = "vocabulary.yaml"
+
+CODE_FORMATS = {
+    "mesh": re.compile(r"^D\d{6}(?:\d{3})?$"),
+    "ncit": re.compile(r"^C\d{1,7}$"),
+}
+"""MeSH descriptor UIs (D and 6 or 9 digits) and NCI Thesaurus codes (C and up to 7 digits)."""
+
+CODE_PATTERN = r"^(?:D\d{6}(?:\d{3})?|C\d{1,7})$"
+"""Any code of either system: what the `code=` query parameter accepts."""
+
+
+class VerifiedCode(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    system: str
+    code: str
+    display: str = Field(min_length=1)
+    evidence: str = Field(min_length=1)
+
+
+class VocabularyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    systems: dict[str, str]
+    codes: list[VerifiedCode]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """System names to canonical URIs, and (system, code) to the verified display name."""
+
+    systems: dict[str, str]
+    names: dict[tuple[str, str], str]
+
+    def problems_with(self, system: str, code: str) -> str | None:
+        """Why a code cannot be used, or None when it can."""
+        if system not in self.systems:
+            return f"unknown code system {system!r} (known: {', '.join(self.systems)})"
+        if not CODE_FORMATS[system].match(code):
+            return f"code {code!r} is not a valid {system} code (expected {CODE_FORMATS[system].pattern})"
+        if (system, code) not in self.names:
+            return f"{system} code {code!r} is not in {VOCABULARY_FILE}; verify it first, then add it there"
+        return None
+
+
+def load_vocabulary(seed_dir: Path) -> Vocabulary:
+    """Read and check the verified list; every code in it must itself be well formed."""
+    document = VocabularyFile.model_validate(yaml.safe_load((seed_dir / VOCABULARY_FILE).read_text(encoding="utf-8")))
+    unknown = set(document.systems) - set(CODE_FORMATS)
+    if unknown:
+        raise ValueError(f"{VOCABULARY_FILE}: no code format known for systems {sorted(unknown)}")
+    names: dict[tuple[str, str], str] = {}
+    for entry in document.codes:
+        if entry.system not in document.systems or not CODE_FORMATS[entry.system].match(entry.code):
+            raise ValueError(f"{VOCABULARY_FILE}: malformed {entry.system} code {entry.code!r}")
+        names[(entry.system, entry.code)] = entry.display
+    return Vocabulary(systems=document.systems, names=names)

@@ -1,0 +1,48 @@
+"""Vocabulary codes: how an entity maps onto MeSH and the NCI Thesaurus, for joins with other data."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+from app.models.common import EnumText
+
+
+class MatchType(StrEnum):
+    """How a code's concept relates to the entity (SKOS-style): the same, broader, or only related."""
+
+    EXACT = "exact"
+    BROAD = "broad"
+    RELATED = "related"
+
+
+class CodeBase(SQLModel):
+    """One code, in its system's canonical URI, with the vocabulary's own name for it."""
+
+    system: str = Field(
+        max_length=100,
+        description="The vocabulary's canonical URI.",
+        schema_extra={"examples": ["http://id.nlm.nih.gov/mesh"]},
+    )
+    code: str = Field(max_length=32, description="The code in that vocabulary.", schema_extra={"examples": ["D007150"]})
+    display: str = Field(description="The vocabulary's preferred name for the code.")
+    match: MatchType = Field(sa_type=EnumText(MatchType), description="How the code's concept relates to the entity.")
+
+
+class EntityCode(CodeBase, table=True):
+    __tablename__ = "entity_code"
+    __table_args__ = (
+        Index("ix_entity_code_entity", "entity_type", "entity_slug", "position"),
+        Index("ix_entity_code_code", "code"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity_type: str = Field(max_length=32)
+    entity_slug: str = Field(max_length=120)
+    position: int = Field(ge=0, description="Order of the code within the entity's codes.")
+
+
+class CodePublic(CodeBase):
+    """A code as the API shows it."""
