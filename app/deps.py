@@ -45,7 +45,16 @@ class SearchContext:
         self.speller = speller
         self.clock = clock
 
-    def run(self, text: str, *, types: list[str], limit: int, offset: int, marks: tuple[str, str]) -> SearchOutcome:
+    def run(
+        self,
+        text: str,
+        *,
+        types: list[str],
+        limit: int,
+        offset: int,
+        marks: tuple[str, str],
+        code: str | None = None,
+    ) -> SearchOutcome:
         """Search the dataset being served."""
         stamp = self.clock.latest
         version = stamp.version if stamp is not None else Catalog(self.session).dataset().version
@@ -59,6 +68,7 @@ class SearchContext:
             limit=limit,
             offset=offset,
             marks=marks,
+            code=code,
         )
 
 
@@ -71,13 +81,20 @@ def search_context(request: Request) -> Iterator[SearchContext]:
 
 
 async def run_search(
-    request: Request, text: str, *, types: list[str], limit: int, offset: int, marks: tuple[str, str]
+    request: Request,
+    text: str,
+    *,
+    types: list[str],
+    limit: int,
+    offset: int,
+    marks: tuple[str, str],
+    code: str | None = None,
 ) -> SearchOutcome:
     """Search on a session of its own: inline for the embedded engine, in the thread pool for a server."""
 
     def run() -> SearchOutcome:
         with search_context(request) as search:
-            return search.run(text, types=types, limit=limit, offset=offset, marks=marks)
+            return search.run(text, types=types, limit=limit, offset=offset, marks=marks, code=code)
 
     if request.app.state.engine.dialect.name == "sqlite":
         return run()

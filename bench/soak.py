@@ -70,7 +70,8 @@ class Traffic:
             ("GET", "/v1/findings?colour=red", 422),
             ("GET", "/v1/findings?limit=101", 422),
             ("GET", "/v1/search?q=" + "a" * 600, 422),
-            ("GET", "/v1/search?q=" + "a" * 9000, 414),
+            ("GET", "/v1/search?q=" + "a" * 9000, 422),
+            ("GET", "/v1/therapies/" + "a" * 9000, 414),
             ("POST", "/v1/therapies", 405),
             ("GET", "/v1/nowhere/%2e%2e/etc/passwd", 404),
         ]

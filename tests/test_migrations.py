@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
 
@@ -120,14 +120,17 @@ def test_seed_refuses_a_schema_without_migration_history(blank: Engine) -> None:
 
 
 def first_schema_without_history(engine: Engine) -> None:
-    """What micromet made before it had migrations: the first revision's tables, from `create_all`."""
-    tables = [table for name, table in SQLModel.metadata.tables.items() if name in migrations.INITIAL_TABLES]
-    SQLModel.metadata.create_all(engine, tables=tables)
+    """What micromet made before it had migrations (create_all then made what revision 0001 makes), without
+    the history table."""
+    migrations.upgrade(engine, migrations.INITIAL_REVISION)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE alembic_version"))
 
 
 def test_upgrade_adopts_the_first_schema_made_before_migrations(blank: Engine) -> None:
     first_schema_without_history(blank)
     assert migrations.current_revision(blank) is None
+    assert tables(blank) == migrations.INITIAL_TABLES
 
     migrations.upgrade(blank)
 

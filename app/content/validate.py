@@ -28,7 +28,7 @@ from app.models import (
     Source,
 )
 
-DERIVED_FORMAT = 3
+DERIVED_FORMAT = 4
 """Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
 next seed rewrites a database built by older code even when the content itself is unchanged."""
 

@@ -25,6 +25,9 @@ class SearchDocument(SQLModel, table=True):
     synonyms: str = Field(description="The declared abbreviations and synonyms, space-separated.")
     summary: str
     body: str = Field(description="Quotes, definitions and the other text fields; a section's own text.")
+    codes: str = Field(
+        default="", description="The entity's vocabulary codes, space-separated: a filter (`code=`), never scored."
+    )
 
 
 class SearchTerm(SQLModel, table=True):

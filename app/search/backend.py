@@ -56,8 +56,17 @@ class SearchBackend(Protocol):
     def rebuild(self, session: Session) -> None:
         """Rebuild the index from the `search_document` rows, inside the caller's (seed) transaction."""
 
-    def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
-        """Rank the documents matching every phrase of `query`, restricted to `types` (all when empty)."""
+    def search(
+        self,
+        session: Session,
+        query: ParsedQuery,
+        types: list[str],
+        limit: int,
+        offset: int,
+        code: str | None = None,
+    ) -> EngineResults:
+        """Rank the documents matching every phrase of `query`, restricted to `types` (all when empty); with
+        `code`, only documents of entities carrying that vocabulary code match at all (facets included)."""
 
     def speller(self) -> Speller:
         """The typo corrector that suits this engine (one per app: it may cache the lexicon)."""

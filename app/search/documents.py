@@ -18,6 +18,9 @@ def build_documents(dataset: ValidatedDataset) -> list[SearchDocument]:
     quotes: dict[tuple[str, str], list[str]] = {}
     for row in dataset.provenance:
         quotes.setdefault((row.entity_type, row.entity_slug), []).append(row.quote)
+    codes: dict[tuple[str, str], list[str]] = {}
+    for code in dataset.codes:
+        codes.setdefault((code.entity_type, code.entity_slug), []).append(code.code)
     documents: list[SearchDocument] = []
     for entity_type, rows in dataset.entities.items():
         for entity in rows:
@@ -36,6 +39,7 @@ def build_documents(dataset: ValidatedDataset) -> list[SearchDocument]:
                     synonyms=" ".join(entity.synonyms),
                     summary=entity.summary,
                     body="\n".join([*quotes.get((entity_type.value, entity.slug), []), *fields]),
+                    codes=" ".join(codes.get((entity_type.value, entity.slug), [])),
                 )
             )
     for section in dataset.sections:

@@ -42,7 +42,10 @@ class PostgresSearch:
         """Recreate the index table from `search_document` (DDL is transactional in PostgreSQL)."""
         session.execute(text("DROP TABLE IF EXISTS search_index"))
         session.execute(
-            text(f"CREATE TABLE search_index AS SELECT id, type, name_key, {_VECTOR} AS document FROM search_document")
+            text(
+                "CREATE TABLE search_index AS SELECT id, type, name_key, string_to_array(codes, ' ') AS codes, "
+                f"{_VECTOR} AS document FROM search_document"
+            )
         )
         session.execute(text("ALTER TABLE search_index ADD PRIMARY KEY (id)"))
         session.execute(text("CREATE INDEX search_index_document ON search_index USING GIN (document)"))
@@ -54,30 +57,43 @@ class PostgresSearch:
         """pg_trgm similarity over `search_term`, answered by the database."""
         return TrigramSpeller()
 
-    def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
+    def search(
+        self,
+        session: Session,
+        query: ParsedQuery,
+        types: list[str],
+        limit: int,
+        offset: int,
+        code: str | None = None,
+    ) -> EngineResults:
         """Every phrase must match (AND); phrases are bound parameters, so nothing typed is query syntax."""
         params: dict[str, Any] = {f"p{index}": " ".join(phrase) for index, phrase in enumerate(query.phrases)}
         tsquery = " && ".join(
             f"(phraseto_tsquery('english', :{name}) || phraseto_tsquery('simple', :{name}))" for name in params
         )
         matched = f"WITH q AS (SELECT {tsquery} AS query) "
+        coded = " AND (CAST(:code AS text) IS NULL OR CAST(:code AS text) = ANY(i.codes))"
         facets = {
             row[0]: row[1]
             for row in session.execute(
-                text(f"{matched}SELECT type, count(*) FROM search_index, q WHERE document @@ q.query GROUP BY type"),
-                params,
+                text(
+                    f"{matched}SELECT i.type, count(*) FROM search_index AS i, q WHERE i.document @@ q.query"
+                    f"{coded} GROUP BY i.type"
+                ),
+                params | {"code": code},
             )
         }
         if not any(count for kind, count in facets.items() if not types or kind in types):
             return EngineResults(hits=[], facets=facets)
         params |= {"exact": " ".join(query.words), "limit": limit, "offset": offset, "types": types or None}
+        params |= {"code": code}
         params |= {"options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=8"}
         rows = session.execute(
             text(
                 f"{matched}, ranked AS ("
                 f"  SELECT i.id, ts_rank('{RANK_WEIGHTS}', i.document, q.query)"
                 f"    + CASE WHEN i.name_key = :exact THEN {EXACT_NAME_BONUS} ELSE 0 END AS score"
-                "   FROM search_index AS i, q WHERE i.document @@ q.query"
+                f"   FROM search_index AS i, q WHERE i.document @@ q.query{coded}"
                 "   AND (CAST(:types AS text[]) IS NULL OR i.type = ANY(CAST(:types AS text[])))"
                 "   ORDER BY score DESC, i.id LIMIT :limit OFFSET :offset)"
                 " SELECT d.type, d.slug, d.name, d.href, r.score,"

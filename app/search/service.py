@@ -100,19 +100,20 @@ def search(
     limit: int,
     offset: int,
     marks: tuple[str, str],
+    code: str | None = None,
 ) -> SearchOutcome:
     """Run the query as typed; if it matches nothing, run its typo-corrected form and say so."""
     query = parse_query(text)
     if not query.phrases:
         return SearchOutcome([], 0, _all_facets({}), None)
-    results = backend.search(session, query, types, limit, offset)
+    results = backend.search(session, query, types, limit, offset, code)
     did_you_mean = None
     if not results.facets:
         corrections = speller.corrections(session, version, query.words)
         if corrections:
             corrected: ParsedQuery = query.replaced(corrections)
             did_you_mean = corrected.display()
-            results = backend.search(session, corrected, types, limit, offset)
+            results = backend.search(session, corrected, types, limit, offset, code)
     return _outcome(results, types, marks, did_you_mean)
 
 

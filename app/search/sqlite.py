@@ -18,9 +18,9 @@ from app.search.query import ParsedQuery
 from app.search.service import DifflibSpeller, Speller
 
 # Field weights for bm25, in the index's column order: a match in the name counts most, then the declared
-# synonyms and abbreviations, then the summary, then quotes and section text. `type` is indexed only so that
-# facets and the type filter are answered from the index; it never scores.
-WEIGHTS = {"name": 20.0, "synonyms": 10.0, "summary": 4.0, "body": 1.0, "type": 0.0}
+# synonyms and abbreviations, then the summary, then quotes and section text. `type` and `codes` are indexed
+# only so that facets and the type and code filters are answered from the index; they never score.
+WEIGHTS = {"name": 20.0, "synonyms": 10.0, "summary": 4.0, "body": 1.0, "type": 0.0, "codes": 0.0}
 TEXT_COLUMNS = "{name synonyms summary body}"
 SNIPPET_TOKENS = 16
 EXACT_NAME_BONUS = 100.0
@@ -48,11 +48,23 @@ class SQLiteSearch:
         """The lexicon in memory, matched with difflib: the embedded engine has no trigram index."""
         return DifflibSpeller()
 
-    def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
+    def search(
+        self,
+        session: Session,
+        query: ParsedQuery,
+        types: list[str],
+        limit: int,
+        offset: int,
+        code: str | None = None,
+    ) -> EngineResults:
         """Every phrase must match (implicit AND) in the text columns; each phrase is quoted, so nothing
         typed is FTS syntax. A hit whose name is the query comes first; the rest follow by score."""
         phrases = " ".join('"' + " ".join(phrase) + '"' for phrase in query.phrases)
         match = f"{TEXT_COLUMNS} : ({phrases})"
+        if code is not None:
+            if not code.isalnum():  # the API admits only CODE_PATTERN; anything else could be FTS syntax
+                return EngineResults(hits=[], facets={})
+            match = f'({match}) AND codes : "{code.lower()}"'
         filtered = f"({match}) AND ({' OR '.join(_type_phrase(kind) for kind in types)})" if types else match
         # The driver's own cursor: this is every new query's path, and it needs no per-row processing.
         with closing(session.connection().connection.cursor()) as cursor:

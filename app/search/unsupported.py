@@ -19,7 +19,15 @@ class UnsupportedSearch:
     def rebuild(self, session: Session) -> None:
         """Nothing to build: the documents are kept for the engine that will index them."""
 
-    def search(self, session: Session, query: ParsedQuery, types: list[str], limit: int, offset: int) -> EngineResults:
+    def search(
+        self,
+        session: Session,
+        query: ParsedQuery,
+        types: list[str],
+        limit: int,
+        offset: int,
+        code: str | None = None,
+    ) -> EngineResults:
         raise ServiceUnavailableError(f"Search is not available on the {self.dialect} engine yet.")
 
     def speller(self) -> Speller:

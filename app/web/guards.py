@@ -20,7 +20,8 @@ logger = logging.getLogger("micromet")
 
 
 class RequestTargetMiddleware:
-    """Check the request target before anything parses it: longer than `max_length` bytes is a 414 problem;
+    """Check the request target before anything parses it: a path longer than `max_length` bytes is a 414
+    problem, a query string that takes the target past it a 422 naming its longest parameter;
     bytes that are not UTF-8 (a client must percent-encode, and what it meant cannot be known) are a 400; a
     NUL in the path is a 404 (no resource has one, and PostgreSQL text cannot hold it); a parameter given more
     than once (other than the few that take lists) is a 422, since which value was meant is a guess."""
@@ -31,10 +32,18 @@ class RequestTargetMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            length = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
-            if length > self.max_length:
-                detail = f"The request target is {length} bytes long; the limit is {self.max_length}."
+            path_length = len(scope.get("raw_path") or scope["path"].encode())
+            query_string: bytes = scope.get("query_string", b"")
+            if path_length > self.max_length:
+                detail = f"The path is {path_length} bytes long; the limit is {self.max_length}."
                 await problem_response(Request(scope), 414, detail)(scope, receive, send)
+                return
+            if path_length + len(query_string) > self.max_length:
+                name = _longest_param(query_string)
+                reason = f"The query string makes the request target longer than {self.max_length} bytes."
+                params = [InvalidParam(name=name, location="query", reason=reason)]
+                detail = f"Invalid request parameter(s): {name}."
+                await problem_response(Request(scope), 422, detail, invalid_params=params)(scope, receive, send)
                 return
             raw_target = (scope.get("raw_path") or b"", scope.get("query_string", b""))
             if not all(_is_utf8(part) for part in raw_target):
@@ -55,6 +64,13 @@ class RequestTargetMiddleware:
                 await problem_response(Request(scope), 422, detail, invalid_params=params)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+def _longest_param(query_string: bytes) -> str:
+    """The name of the parameter with the longest value: the one to blame for an overlong query."""
+    pairs = [pair.partition(b"=") for pair in query_string.split(b"&")]
+    name, _, _ = max(pairs, key=lambda pair: len(pair[2]))
+    return unquote_plus(name.decode("latin-1"), errors="replace") or "query"
 
 
 def _is_utf8(raw: bytes) -> bool:

@@ -15,8 +15,10 @@ from app.web.responses import PROBLEM_MEDIA_TYPE
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
 _DESCRIPTIONS = {
+    400: "Bytes in the URL that are not UTF-8, or a value the database cannot take.",
     404: "No such resource.",
     405: "Method not allowed: the API is read-only.",
+    414: "The path is longer than the limit (8 KiB by default).",
     422: "Invalid parameters: each is listed in `invalid_params`.",
     500: "Unexpected error; no internals are shown.",
     503: "The database is unavailable or not seeded yet.",
@@ -58,6 +60,7 @@ def build_openapi(app: FastAPI, choices: Callable[[], dict[str, list[str]]] | No
         schemas.update(problem.pop("$defs", {}))
         schemas["Problem"] = problem
         _add_enums(document, current)
+        _add_guard_responses(document)
         document["x-filter-choices"] = current
         app.openapi_schema = document
     return app.openapi_schema
@@ -65,6 +68,17 @@ def build_openapi(app: FastAPI, choices: Callable[[], dict[str, list[str]]] | No
 
 COLLECTION_ERRORS = problem_responses(422, 500, 503)
 ITEM_ERRORS = problem_responses(404, 422, 500, 503)
+
+
+GUARD_ERRORS = problem_responses(400, 414)
+"""What the request guards (app/web/guards.py) can answer on any operation, before routing."""
+
+
+def _add_guard_responses(document: dict[str, Any]) -> None:
+    for operations in document["paths"].values():
+        for operation in operations.values():
+            for status, response in GUARD_ERRORS.items():
+                operation.setdefault("responses", {}).setdefault(str(status), response)
 
 
 def _add_enums(document: dict[str, Any], choices: dict[str, list[str]]) -> None:

@@ -110,8 +110,11 @@ def test_a_16_kb_path_is_a_414_problem(client: TestClient) -> None:
     assert "8192" in body["detail"]
 
 
-def test_a_16_kb_query_is_a_414_problem(client: TestClient) -> None:
-    assert_problem(client.get("/v1/search", params={"q": "tumor " * 2731}), 414)
+def test_a_16_kb_query_is_a_422_naming_the_longest_parameter(client: TestClient) -> None:
+    body = assert_problem(client.get("/v1/search", params={"q": "tumor " * 2731, "limit": "5"}), 422)
+
+    assert invalid_names(body) == ["q"]
+    assert "8192" in body["invalid_params"][0]["reason"]
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Request
 from pydantic import Field, field_validator
 from starlette.responses import Response
 
+from app.content.vocabulary import CODE_PATTERN
 from app.deps import run_search
 from app.models.search import SearchPage
 from app.search.backend import SearchableType
@@ -25,6 +26,12 @@ class SearchQuery(PageParams, NoQuery):
     )
     type: list[SearchableType] | None = Field(
         default=None, description="Only these types; repeat to allow several (`type=finding&type=concept`)."
+    )
+    code: str | None = Field(
+        default=None,
+        pattern=CODE_PATTERN,
+        description="Only entities carrying this MeSH (D...) or NCI Thesaurus (C...) code; facets count within it.",
+        examples=["D007150"],
     )
     mark_start: str = Field(default="<mark>", max_length=32, description="Inserted before each matched term.")
     mark_end: str = Field(default="</mark>", max_length=32, description="Inserted after each matched term.")
@@ -59,6 +66,7 @@ async def search_everything(request: Request) -> Response:
         limit=query.limit,
         offset=query.offset,
         marks=(query.mark_start, query.mark_end),
+        code=query.code,
     )
     body = {
         "items": outcome.hits,
