@@ -1,4 +1,4 @@
-"""The `micromet` command: check the content, migrate the schema, seed the content, serve it.
+"""The `micromet` command: check the content, migrate the schema, seed the content, serve it, export it.
 
 Exit codes: 0 success; 1 the content or the source is invalid; 2 wrong usage; 3 coverage below the minimum;
 4 the database could not be reached or written (the previous data is kept); 5 the schema is not at the
@@ -13,12 +13,16 @@ from typing import Annotated, NoReturn
 import typer
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session
 
 from app import migrations
 from app.content.errors import ContentError
 from app.content.pipeline import CheckReport, check, seed, seed_if_empty, seed_synthetic
 from app.db import create_db_engine, describe_url
+from app.services.catalog import Catalog
+from app.services.export import ExportFormat, build_export
 from app.settings import Settings
+from app.web.problems import ProblemError
 
 EXIT_INVALID = 1
 EXIT_COVERAGE = 3
@@ -122,6 +126,39 @@ def serve_command(
         if result is not None:
             typer.echo(f"seeded dataset {result.version}")
     uvicorn.run("app.main:app", host=host, port=port, workers=workers, server_header=False, log_level="info")
+
+
+@cli.command("export")
+def export_command(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the files and manifest.json into.")],
+    export_format: Annotated[
+        ExportFormat, typer.Option("--format", help="json, ndjson, csv (one file per type) or jsonld.")
+    ] = ExportFormat.JSON,
+) -> None:
+    """Write the whole dataset to files, with a manifest (dataset version, sha256 of each file).
+
+    The bytes are those `GET /v1/export?format=...` serves (for CSV, the members of its zip).
+    """
+    settings = Settings()
+    engine = create_db_engine(settings, read_only=True)
+    try:
+        with Session(engine) as session:
+            export = build_export(Catalog(session), export_format)
+    except SQLAlchemyError as error:
+        _fail_database(settings, error)
+    except ProblemError as error:  # e.g. the database holds no dataset yet
+        typer.echo(f"error: {error.detail}", err=True)
+        raise typer.Exit(EXIT_DATABASE) from None
+    finally:
+        engine.dispose()
+    out.mkdir(parents=True, exist_ok=True)
+    with typer.progressbar(export.files, label=f"writing {export_format.value}") as files:
+        for file in files:
+            (out / file.name).write_bytes(file.content)
+    (out / "manifest.json").write_bytes(export.manifest_bytes())
+    for file in export.files:
+        typer.echo(f"{file.sha256}  {out / file.name}")
+    typer.echo(f"dataset {export.dataset_version}: {len(export.files)} file(s) and manifest.json in {out}")
 
 
 @db_cli.command("upgrade")

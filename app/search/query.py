@@ -12,6 +12,24 @@ import unicodedata
 from dataclasses import dataclass
 
 MAX_QUERY_LENGTH = 500
+
+WHITESPACE = (
+    "\t\n\v\f\r \u0085\u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
+)
+"""What counts as blank in a query: Unicode White_Space, spelled out so that the OpenAPI pattern below means the
+same in every regex dialect (ECMAScript's `\\s` and Python's `str.isspace` each differ from it)."""
+
+MAX_TERMS = 32
+
+NOT_BLANK_PATTERN = "[^" + "".join(f"\\u{ord(c):04x}" for c in WHITESPACE) + "]"
+"""The OpenAPI pattern of a query that is not blank: at least one character outside WHITESPACE."""
+
+
+def is_blank(text: str) -> bool:
+    """Whether `text` holds nothing but WHITESPACE."""
+    return all(character in WHITESPACE for character in text)
+
+
 MAX_TERMS = 32
 
 _PHRASE = re.compile(r'"([^"]*)"')

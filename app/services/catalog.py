@@ -107,6 +107,26 @@ class Catalog:
             item["embedded"] = {relation: self._embed(item["relations"][relation]) for relation in wanted}
         return _sparse(item, selected)
 
+    def all_entities(self, entity_type: EntityType) -> list[Item]:
+        """Every entity of a type, fully represented, in the curated order (for exports)."""
+        table = ENTITY_TABLES[entity_type]
+        return self._represent(entity_type, self._entity_rows(select(table).order_by(col(table.position))))
+
+    def all_sources(self) -> list[Item]:
+        """Every source, as `/v1/sources/{slug}` shows it (for exports)."""
+        return [self._source_item(row) for row in self.session.exec(select(Source).order_by(col(Source.slug)))]
+
+    def all_sections(self) -> list[Item]:
+        """Every section of every source, with the entities citing it (for exports)."""
+        items: list[Item] = []
+        for source in self.session.exec(select(Source.slug).order_by(col(Source.slug))):
+            rows = self.session.exec(
+                select(Section).where(Section.source_slug == source).order_by(col(Section.position))
+            ).all()
+            cited_by = self._cited_by(source, [row.slug for row in rows])
+            items += [self._section_item(row, cited_by) for row in rows]
+        return items
+
     def _entity_rows(self, statement: Any) -> list[EntityTable]:
         """Run a select of one entity table (typed once here, since the table varies)."""
         return list(self.session.exec(statement).all())

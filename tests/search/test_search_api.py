@@ -185,7 +185,9 @@ def test_operator_words_are_searched_as_words(client: TestClient) -> None:
     assert search(client, "and")["total"] > 0
 
 
-@pytest.mark.parametrize("q", ["😀", "微小转移", "tumor 😀", "\x00tumor\x1f", "tumor\u202e", "\ufeff"])
+@pytest.mark.parametrize(
+    "q", ["😀", "微小转移", "tumor 😀", "\x00tumor\x1f", "tumor\u202e", "\ufeff", "\x1e", "\x1c\x1d"]
+)
 def test_emoji_non_latin_and_control_characters_are_text(client: TestClient, q: str) -> None:
     assert client.get(SEARCH, params={"q": q}).status_code == 200
 

@@ -6,6 +6,7 @@ from app.routers.v1 import (
     challenges,
     concepts,
     detection_methods,
+    export,
     findings,
     meta,
     research_directions,
@@ -29,5 +30,6 @@ for module in (
     sources,
     sections,
     meta,
+    export,
 ):
     router.include_router(module.router)

@@ -8,7 +8,7 @@ from app.content.vocabulary import CODE_PATTERN
 from app.deps import run_search
 from app.models.search import SearchPage
 from app.search.backend import SearchableType
-from app.search.query import MAX_QUERY_LENGTH
+from app.search.query import MAX_QUERY_LENGTH, NOT_BLANK_PATTERN, is_blank
 from app.web.openapi import COLLECTION_ERRORS
 from app.web.paging import PageParams, link_header
 from app.web.query import NoQuery, parse_query_params, query_parameters
@@ -21,8 +21,10 @@ class SearchQuery(PageParams, NoQuery):
     q: str = Field(
         min_length=1,
         max_length=MAX_QUERY_LENGTH,
-        description='Words (all must match, stemmed) and "quoted phrases". Operators are plain text.',
+        description='Words (all must match, stemmed) and "quoted phrases". Operators are plain text. '
+        "Blank (only whitespace) is a 422.",
         examples=["liquid biopsy"],
+        json_schema_extra={"pattern": NOT_BLANK_PATTERN},
     )
     type: list[SearchableType] | None = Field(
         default=None, description="Only these types; repeat to allow several (`type=finding&type=concept`)."
@@ -39,7 +41,7 @@ class SearchQuery(PageParams, NoQuery):
     @field_validator("q")
     @classmethod
     def not_blank(cls, value: str) -> str:
-        if not value.strip():
+        if is_blank(value):
             raise ValueError("The query is blank; give at least one word.")
         return value
 

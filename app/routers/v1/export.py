@@ -1,0 +1,64 @@
+"""`/v1/export`: the whole dataset in one download (JSON, NDJSON, CSV or JSON-LD), and its manifest."""
+
+import base64
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from pydantic import Field
+from starlette.responses import Response
+
+from app.deps import CatalogDep
+from app.services.export import ExportFormat, build_export
+from app.web.openapi import problem_responses
+from app.web.query import NoQuery
+from app.web.responses import JSONBytesResponse
+
+router = APIRouter(prefix="/export", tags=["export"])
+
+ERRORS = problem_responses(422, 500, 503)
+
+
+class ExportQuery(NoQuery):
+    format: ExportFormat = Field(
+        default=ExportFormat.JSON,
+        description="`json` (one document), `ndjson` (one resource per line), `csv` (a zip of one file per type "
+        "with the manifest) or `jsonld` (schema.org, with `sameAs` links to MeSH and NCIt).",
+    )
+
+
+@router.get(
+    "",
+    name="download",
+    summary="Download the whole dataset",
+    responses={
+        200: {
+            "description": "The export file; `X-Dataset-Version` and `Repr-Digest`/`X-Content-SHA256` name it.",
+            "content": {
+                "application/json": {},
+                "application/x-ndjson": {},
+                "application/zip": {},
+                "application/ld+json": {},
+            },
+        },
+        **ERRORS,
+    },
+)
+def download(query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Response:
+    """Every source, section and entity, with provenance and codes; the same bytes `micromet export` writes."""
+    export = build_export(catalog, query.format)
+    file = export.single()
+    digest = base64.b64encode(bytes.fromhex(file.sha256)).decode()
+    headers = {
+        "Content-Disposition": f'attachment; filename="{file.name}"',
+        "X-Dataset-Version": export.dataset_version,
+        "X-Content-SHA256": file.sha256,
+        "Repr-Digest": f"sha-256=:{digest}:",
+    }
+    return Response(file.content, media_type=file.media_type, headers=headers)
+
+
+@router.get("/manifest", name="manifest", summary="Describe an export", responses=ERRORS)
+def manifest(query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Response:
+    """The dataset version and, for each file of the export, its name, media type, size and sha256."""
+    body: dict[str, Any] = build_export(catalog, query.format).manifest()
+    return JSONBytesResponse(body, headers={"X-Dataset-Version": body["dataset_version"]})

@@ -1,0 +1,236 @@
+"""Bulk exports: the whole dataset as JSON, NDJSON, CSV (one file per type) or JSON-LD, with a manifest.
+
+One function builds the files for a format; the API (`/v1/export`) and the CLI (`micromet export`) both call it,
+so they serve and write the same bytes. Every file's bytes are deterministic for a dataset version: keys and
+rows in a fixed order, no timestamps but the dataset's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import orjson
+
+from app.models import ENTITY_TABLES, EntityType
+from app.services.catalog import Catalog, Item
+
+MESH_URI = "http://id.nlm.nih.gov/mesh"
+NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    NDJSON = "ndjson"
+    CSV = "csv"
+    JSONLD = "jsonld"
+
+
+MEDIA_TYPES = {
+    ExportFormat.JSON: "application/json",
+    ExportFormat.NDJSON: "application/x-ndjson",
+    ExportFormat.CSV: "text/csv; charset=utf-8",
+    ExportFormat.JSONLD: "application/ld+json",
+}
+
+SCHEMA_ORG_TYPES: dict[EntityType, str] = {
+    EntityType.DETECTION_METHOD: "MedicalTest",
+    EntityType.THERAPY: "MedicalTherapy",
+    EntityType.CHALLENGE: "DefinedTerm",
+    EntityType.RESEARCH_DIRECTION: "ResearchProject",
+    EntityType.FINDING: "Claim",
+    EntityType.CONCEPT: "DefinedTerm",
+    EntityType.SOURCE: "ScholarlyArticle",
+    EntityType.SECTION: "CreativeWork",
+}
+"""The schema.org type that fits each entity: a detection method is a MedicalTest, a therapy a MedicalTherapy,
+a finding a Claim, a concept or challenge a DefinedTerm, a research direction a ResearchProject."""
+
+_LIST_SEPARATOR = " | "
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One file of an export."""
+
+    name: str
+    media_type: str
+    content: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True)
+class Export:
+    """The files of one export and the manifest that describes them."""
+
+    format: ExportFormat
+    dataset_version: str
+    generated_at: str
+    files: list[ExportFile]
+
+    def manifest(self) -> dict[str, Any]:
+        """Dataset version, format and each file's name, media type, size and sha256."""
+        return {
+            "dataset_version": self.dataset_version,
+            "generated_at": self.generated_at,
+            "format": self.format.value,
+            "files": [
+                {"name": file.name, "media_type": file.media_type, "bytes": len(file.content), "sha256": file.sha256}
+                for file in self.files
+            ],
+        }
+
+    def manifest_bytes(self) -> bytes:
+        return orjson.dumps(self.manifest(), option=orjson.OPT_INDENT_2) + b"\n"
+
+    def single(self) -> ExportFile:
+        """The one file a format produces, or, for CSV, a zip of the per-type files and the manifest."""
+        if len(self.files) == 1:
+            return self.files[0]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file in [*self.files, ExportFile("manifest.json", "application/json", self.manifest_bytes())]:
+                info = zipfile.ZipInfo(file.name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: same bytes every time
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, file.content)
+        return ExportFile(f"micromet-{self.dataset_version}-csv.zip", "application/zip", buffer.getvalue())
+
+
+def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
+    """Every source, section and entity in the given format."""
+    dataset = catalog.dataset()
+    entities = {entity_type: catalog.all_entities(entity_type) for entity_type in ENTITY_TABLES}
+    sources, sections = catalog.all_sources(), catalog.all_sections()
+    version, generated_at = dataset.version, dataset.generated_at.isoformat()
+    stem = f"micromet-{version}"
+    if export_format is ExportFormat.JSON:
+        document = {
+            "dataset_version": version,
+            "generated_at": generated_at,
+            "sources": sources,
+            "sections": sections,
+            **{entity_type.value: items for entity_type, items in entities.items()},
+        }
+        files = [ExportFile(f"{stem}.json", MEDIA_TYPES[export_format], _json(document))]
+    elif export_format is ExportFormat.NDJSON:
+        lines = [*sources, *sections, *(item for items in entities.values() for item in items)]
+        content = b"".join(orjson.dumps(line, option=orjson.OPT_SORT_KEYS) + b"\n" for line in lines)
+        files = [ExportFile(f"{stem}.ndjson", MEDIA_TYPES[export_format], content)]
+    elif export_format is ExportFormat.CSV:
+        files = [
+            ExportFile(f"{entity_type.value}.csv", MEDIA_TYPES[export_format], _csv(entity_type, items))
+            for entity_type, items in entities.items()
+        ]
+        files.append(ExportFile("section.csv", MEDIA_TYPES[export_format], _sections_csv(sections)))
+    else:
+        graph = [_jsonld_node(item) for item in [*sources, *sections]]
+        graph += [_jsonld_node(item) for items in entities.values() for item in items]
+        graph_document: dict[str, Any] = {
+            "@context": _JSONLD_CONTEXT,
+            "@id": f"urn:micromet:dataset:{version}",
+            "@graph": graph,
+        }
+        files = [ExportFile(f"{stem}.jsonld", MEDIA_TYPES[export_format], _json(graph_document))]
+    return Export(export_format, version, generated_at, files)
+
+
+def csv_columns(entity_type: EntityType) -> list[str]:
+    """The stable column order of a type's CSV: slug, name, summary, the type's own fields as declared, then
+    synonyms, codes, and the provenance (sections and quotes)."""
+    own = [name for name in ENTITY_TABLES[entity_type].model_fields if name not in _COMMON_COLUMNS]
+    return ["slug", "name", "summary", *own, "synonyms", "codes", "sections", "quotes"]
+
+
+_COMMON_COLUMNS = {"slug", "name", "summary", "synonyms", "position"}
+
+
+def _csv(entity_type: EntityType, items: list[Item]) -> bytes:
+    columns = csv_columns(entity_type)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for item in items:
+        row = {key: item.get(key) for key in columns}
+        row["synonyms"] = _LIST_SEPARATOR.join(item["synonyms"])
+        row["codes"] = _LIST_SEPARATOR.join(
+            f"{code['code']} ({code['match']}: {code['display']})" for code in item["codes"]
+        )
+        row["sections"] = _LIST_SEPARATOR.join(dict.fromkeys(quote["section"] for quote in item["provenance"]))
+        row["quotes"] = _LIST_SEPARATOR.join(
+            f"[{quote['start']}:{quote['end']}] {quote['quote']}" for quote in item["provenance"]
+        )
+        writer.writerow(["" if row[key] is None else row[key] for key in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+def _sections_csv(sections: list[Item]) -> bytes:
+    columns = ["source_slug", "slug", "position", "heading", "start", "end", "text"]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for item in sections:
+        writer.writerow(["" if item.get(key) is None else item[key] for key in columns])
+    return buffer.getvalue().encode("utf-8")
+
+
+_JSONLD_CONTEXT = {"@vocab": "https://schema.org/", "micromet": "urn:micromet:"}
+
+
+def code_uri(code: dict[str, Any]) -> str:
+    """The dereferenceable URI of a vocabulary code (MeSH `.../mesh/D007150`, NCIt `...Thesaurus.owl#C23020`)."""
+    if code["system"] == NCIT_URI:
+        return f"{NCIT_URI}#{code['code']}"
+    return f"{code['system']}/{code['code']}"
+
+
+def jsonld_node(item: Item) -> dict[str, Any]:
+    """One item as a schema.org node: its type, name, text, provenance as citations, and `sameAs` for the
+    exact vocabulary matches (broad and related codes are `relatedLink`, never `sameAs`)."""
+    return _jsonld_node(item)
+
+
+def _jsonld_node(item: Item) -> dict[str, Any]:
+    kind = EntityType(item["type"])
+    node: dict[str, Any] = {
+        "@id": item["links"]["self"],
+        "@type": SCHEMA_ORG_TYPES[kind],
+        "identifier": item["slug"],
+        "name": item.get("name") or item.get("title") or item.get("heading") or item["slug"],
+        "url": item["links"]["self"],
+    }
+    if item.get("summary"):
+        node["description"] = item["summary"]
+    if kind is EntityType.SECTION:
+        node["text"] = item["text"]
+        node["isPartOf"] = {"@id": item["links"]["source"]}
+    codes = item.get("codes", [])
+    same_as = [code_uri(code) for code in codes if code["match"] == "exact"]
+    related = [code_uri(code) for code in codes if code["match"] != "exact"]
+    if same_as:
+        node["sameAs"] = same_as
+    if related:
+        node["relatedLink"] = related
+    if item.get("provenance"):
+        node["citation"] = [
+            {
+                "@type": "Quotation",
+                "text": quote["quote"],
+                "isPartOf": {"@id": f"/v1/sources/{quote['source']}/sections/{quote['section']}"},
+                "micromet:start": quote["start"],
+                "micromet:end": quote["end"],
+            }
+            for quote in item["provenance"]
+        ]
+    return node
+
+
+def _json(document: Any) -> bytes:
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2) + b"\n"

@@ -1,0 +1,149 @@
+"""Bulk export: every format from the API, the same bytes from the CLI, a manifest and digests that check out."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from app.cli import cli
+from app.settings import Settings
+from tests.api.helpers import assert_problem, invalid_names
+
+MEDIA = {
+    "json": "application/json",
+    "ndjson": "application/x-ndjson",
+    "csv": "application/zip",
+    "jsonld": "application/ld+json",
+}
+
+
+def sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+@pytest.mark.parametrize("export_format", list(MEDIA))
+def test_an_export_names_its_dataset_and_digest(client: TestClient, export_format: str) -> None:
+    response = client.get(f"/v1/export?format={export_format}")
+    version = client.get("/v1/meta").json()["dataset_version"]
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(MEDIA[export_format])
+    assert response.headers["x-dataset-version"] == version
+    assert response.headers["x-content-sha256"] == sha256(response.content)
+    digest = base64.b64encode(hashlib.sha256(response.content).digest()).decode()
+    assert response.headers["repr-digest"] == f"sha-256=:{digest}:"
+    assert version in response.headers["content-disposition"]
+
+
+@pytest.mark.parametrize("export_format", ["json", "ndjson", "jsonld"])
+def test_the_manifest_describes_the_single_file(client: TestClient, export_format: str) -> None:
+    body = client.get(f"/v1/export?format={export_format}").content
+    manifest = client.get(f"/v1/export/manifest?format={export_format}").json()
+
+    [entry] = manifest["files"]
+    assert entry["sha256"] == sha256(body)
+    assert entry["bytes"] == len(body)
+    assert manifest["format"] == export_format
+
+
+def test_json_holds_every_resource_as_the_api_shows_it(client: TestClient) -> None:
+    document = client.get("/v1/export?format=json").json()
+    counts = client.get("/v1/meta").json()["counts"]
+
+    for kind, count in counts.items():
+        key = {"source": "sources", "section": "sections"}.get(kind, kind)
+        assert len(document[key]) == count, kind
+    item = client.get("/v1/therapies/adjuvant-therapy").json()
+    assert next(t for t in document["therapy"] if t["slug"] == "adjuvant-therapy") == item
+
+
+def test_ndjson_is_one_resource_per_line(client: TestClient) -> None:
+    lines = client.get("/v1/export?format=ndjson").content.decode().splitlines()
+    counts = client.get("/v1/meta").json()["counts"]
+
+    assert len(lines) == sum(counts.values())
+    assert {json.loads(line)["type"] for line in lines} == set(counts)
+
+
+def test_csv_is_a_zip_of_one_file_per_type_with_stable_columns_and_the_manifest(client: TestClient) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/v1/export?format=csv").content))
+    counts = client.get("/v1/meta").json()["counts"]
+    manifest = json.loads(archive.read("manifest.json"))
+
+    names = {entry["name"] for entry in manifest["files"]}
+    assert names == {f"{kind}.csv" for kind in counts if kind != "source"}
+    for entry in manifest["files"]:
+        assert sha256(archive.read(entry["name"])) == entry["sha256"]
+    therapies = list(csv.reader(io.StringIO(archive.read("therapy.csv").decode())))
+    assert therapies[0] == [
+        "slug", "name", "summary", "category", "aim", "timing", "indication", "synonyms", "codes", "sections", "quotes",
+    ]  # fmt: skip
+    assert len(therapies) - 1 == counts["therapy"]
+    hormone = next(row for row in therapies if row[0] == "hormone-therapy")
+    assert "C15445 (exact: Hormone Therapy)" in hormone[8]
+
+
+def test_csv_export_is_byte_stable(client: TestClient) -> None:
+    assert client.get("/v1/export?format=csv").content == client.get("/v1/export?format=csv").content
+
+
+def test_jsonld_types_entities_with_schema_org_and_links_exact_codes_only(client: TestClient) -> None:
+    document = client.get("/v1/export?format=jsonld").json()
+    nodes = {node["@id"]: node for node in document["@graph"]}
+
+    assert document["@context"]["@vocab"] == "https://schema.org/"
+    ihc = nodes["/v1/detection-methods/immunohistochemistry"]
+    assert ihc["@type"] == "MedicalTest"
+    assert "http://id.nlm.nih.gov/mesh/D007150" in ihc["sameAs"]
+    assert "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl#C23020" in ihc["sameAs"]
+    hormone = nodes["/v1/therapies/hormone-therapy"]
+    assert hormone["@type"] == "MedicalTherapy"
+    assert "http://id.nlm.nih.gov/mesh/D018931" not in hormone["sameAs"]
+    assert "http://id.nlm.nih.gov/mesh/D018931" in hormone["relatedLink"]
+    assert nodes["/v1/findings/poorer-prognosis"]["@type"] == "Claim"
+    assert all(quote["@type"] == "Quotation" for quote in ihc["citation"])
+
+
+@pytest.mark.parametrize("bad", ["xml", "JSON", "", "json,csv"])
+def test_an_unknown_format_is_a_422(client: TestClient, bad: str) -> None:
+    assert invalid_names(assert_problem(client.get(f"/v1/export?format={bad}"), 422)) == ["format"]
+
+
+@pytest.mark.parametrize("export_format", ["json", "ndjson", "jsonld", "csv"])
+def test_the_cli_writes_the_same_bytes_as_the_api(
+    client: TestClient, api_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, export_format: str
+) -> None:
+    monkeypatch.setenv("MICROMET_DATABASE_URL", api_settings.database_url)
+    result = CliRunner().invoke(cli, ["export", "--format", export_format, "--out", str(tmp_path)])
+    served = client.get(f"/v1/export?format={export_format}").content
+
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    if export_format == "csv":
+        archive = zipfile.ZipFile(io.BytesIO(served))
+        for entry in manifest["files"]:
+            assert (tmp_path / entry["name"]).read_bytes() == archive.read(entry["name"])
+        assert (tmp_path / "manifest.json").read_bytes() == archive.read("manifest.json")
+    else:
+        [entry] = manifest["files"]
+        assert (tmp_path / entry["name"]).read_bytes() == served
+    for entry in manifest["files"]:
+        assert sha256((tmp_path / entry["name"]).read_bytes()) == entry["sha256"]
+
+
+def test_the_cli_export_of_an_empty_database_fails_clearly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MICROMET_DATABASE_URL", f"sqlite:///{tmp_path / 'missing.sqlite3'}")
+
+    result = CliRunner().invoke(cli, ["export", "--out", str(tmp_path / "out")])
+
+    assert result.exit_code == 4
+    assert "Traceback" not in result.output
