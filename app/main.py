@@ -53,6 +53,7 @@ TAGS = [
     {"name": "sections", "description": "The article's headed sections, with text and offsets."},
     {"name": "search", "description": "Ranked, highlighted, typo-tolerant search over entities and sections."},
     {"name": "meta", "description": "The dataset's version, counts and checksums."},
+    {"name": "embed", "description": "HTML cards for embedding entities in other pages, and oEmbed."},
     {"name": "export", "description": "The whole dataset as JSON, NDJSON, CSV or JSON-LD, with a manifest."},
     {"name": "health", "description": "Liveness and readiness probes, outside `/v1`."},
 ]

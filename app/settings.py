@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     response_cache_entries: int = Field(default=4096, ge=0, description="Most responses kept in memory.")
     response_cache_bytes: int = Field(default=64 * 2**20, ge=0, description="Most bytes of responses kept in memory.")
     gzip_min_size: int = Field(default=1024, ge=0, description="Bodies at least this large are also kept gzipped.")
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        pattern=r"^https?://[^/?#\s]+$",
+        description="The public origin for the absolute links of embed cards and oEmbed (never the Host header).",
+    )
     request_timeout: float = Field(
         default=10.0, gt=0, description="Seconds a request may take before it is answered 503 (a problem)."
     )

@@ -1,9 +1,10 @@
 """Security headers on every response (pure ASGI, so the cached and the full path get the same).
 
 Every response: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer` and a Content-Security-Policy.
-The API's JSON and text may load nothing and be framed by nobody. The docs pages load scripts, styles, images
-and ReDoc's worker from this server alone; their only inline code is none (the Swagger UI start-up script is a
-file of its own), but both UIs set inline styles, so styles allow `'unsafe-inline'`.
+The API's JSON and text may load nothing and be framed by nobody; embed cards may be framed and use inline
+styles. The docs pages load scripts, styles, images and ReDoc's worker from this server alone; they have no
+inline code (the Swagger UI start-up script is a file of its own), but both UIs set inline styles, so styles
+allow `'unsafe-inline'`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ DOCS_CSP = (
     b"form-action 'none'; frame-ancestors 'none'"
 )
 DOCS_PATHS = ("/docs", "/redoc", "/static/docs/")
+CARD_CSP = b"default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+"""Embed cards may be framed by any site and style themselves with their one inline style element."""
 
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -25,8 +28,10 @@ SECURITY_HEADERS = [
 
 
 def content_security_policy(path: str) -> bytes:
-    """The policy for a path: the docs pages' (self only) or the API's (nothing at all)."""
-    return DOCS_CSP if path.startswith(DOCS_PATHS) else API_CSP
+    """The policy for a path: the docs pages' (self only), an embed card's, or the API's (nothing at all)."""
+    if path.startswith(DOCS_PATHS):
+        return DOCS_CSP
+    return CARD_CSP if path.endswith("/card") else API_CSP
 
 
 class SecurityHeadersMiddleware:

@@ -2,68 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.browser import CHROMIUM, REQUIRED, render
 from tests.conftest import SEED_DIR
 from tests.live import live_server
 from tests.postgres import postgres_database
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-REQUIRED = os.environ.get("MICROMET_REQUIRE_CHROMIUM") == "1"
-
-
-@dataclass(frozen=True)
-class Rendered:
-    dom: str
-    console: str
-
-    def csp_violations_of_own_resources(self, base_url: str) -> list[str]:
-        """Console lines where the page's Content-Security-Policy blocked something this server serves (or
-        inline code): what would break the page. Blocking another host's asset is the policy working."""
-        own = []
-        for line in self.console.splitlines():
-            if "Content Security Policy" not in line:
-                continue
-            blocked = re.search(r"Loading the \w+ '([^']+)'", line)
-            if blocked is None or blocked.group(1).startswith(base_url):
-                own.append(line)
-        return own
-
-
-def render(url: str, profile: Path) -> Rendered:
-    """The DOM of `url` after its scripts ran, in headless Chromium that can reach loopback and nothing else;
-    with the browser console."""
-    assert CHROMIUM is not None
-    command = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={profile}",
-        # Cut the network: names other than loopback do not resolve, and anything else goes to a dead proxy.
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-        "--proxy-server=http://127.0.0.1:9",
-        "--proxy-bypass-list=127.0.0.1",
-        "--virtual-time-budget=20000",
-        "--enable-logging=stderr",
-        "--v=0",
-        "--dump-dom",
-        url,
-    ]
-    completed = subprocess.run(command, capture_output=True, timeout=120, check=True)
-    return Rendered(completed.stdout.decode("utf-8", errors="replace"), completed.stderr.decode(errors="replace"))
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

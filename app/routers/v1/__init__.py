@@ -6,6 +6,7 @@ from app.routers.v1 import (
     challenges,
     concepts,
     detection_methods,
+    embed,
     export,
     findings,
     meta,
@@ -31,5 +32,6 @@ for module in (
     sections,
     meta,
     export,
+    embed,
 ):
     router.include_router(module.router)

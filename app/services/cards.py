@@ -1,0 +1,87 @@
+"""Embed cards: a small, self-contained HTML fragment per entity, for other sites to drop into their pages.
+
+No external assets (the styles are inline and scoped to `.micromet-card`), every text escaped, the source's
+attribution, and a link back to the canonical JSON. Links are absolute, from the configured public URL.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import urlsplit
+
+from app.models import EntityType
+from app.services.catalog import Catalog, Item
+from app.services.urls import API_PREFIX, COLLECTIONS
+
+CARD_WIDTH = 480
+CARD_HEIGHT = 320
+
+_LABELS = {
+    EntityType.DETECTION_METHOD: "Detection method",
+    EntityType.THERAPY: "Therapy",
+    EntityType.CHALLENGE: "Research challenge",
+    EntityType.RESEARCH_DIRECTION: "Research direction",
+    EntityType.FINDING: "Finding",
+    EntityType.CONCEPT: "Concept",
+}
+
+_STYLE = (
+    ".micromet-card{box-sizing:border-box;max-width:480px;margin:0;padding:16px 18px;border:1px solid #c9d1d9;"
+    "border-radius:8px;background:#fff;color:#1f2328;font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif}"
+    ".micromet-card h3{margin:0 0 4px;font-size:18px}"
+    ".micromet-card .micromet-card-kind{margin:0 0 8px;color:#57606a;font-size:12px;text-transform:uppercase;"
+    "letter-spacing:.04em}"
+    ".micromet-card blockquote{margin:10px 0;padding-left:10px;border-left:3px solid #8c959f;color:#424a53}"
+    ".micromet-card footer{margin-top:10px;color:#57606a;font-size:12px}"
+    ".micromet-card a{color:#0969da}"
+)
+
+
+def render_card(item: Item, *, source_title: str, section_heading: str | None, public_url: str) -> str:
+    """The card for one entity, as the JSON item represents it."""
+    kind = EntityType(item["type"])
+    self_url = public_url + item["links"]["self"]
+    quotes = item.get("provenance") or []
+    quote = f"<blockquote>“{escape(quotes[0]['quote'])}”</blockquote>" if quotes else ""
+    where = f", section “{escape(section_heading)}”" if section_heading else ""
+    return (
+        f'<article class="micromet-card" lang="en" data-micromet-type="{escape(kind.value)}" '
+        f'data-micromet-slug="{escape(item["slug"])}">'
+        f"<style>{_STYLE}</style>"
+        f'<p class="micromet-card-kind">{escape(_LABELS[kind])}</p>'
+        f"<h3>{escape(item['name'])}</h3>"
+        f"<p>{escape(item['summary'])}</p>"
+        f"{quote}"
+        f"<footer>Source: <cite>{escape(source_title)}</cite>{where}. Quoted by micromet; not medical advice. "
+        f'<a href="{escape(self_url)}" rel="noopener">Canonical JSON</a></footer>'
+        "</article>"
+    )
+
+
+def card_for(catalog: Catalog, entity_type: EntityType, slug: str, public_url: str) -> tuple[str, Item]:
+    """The card of one entity (a 404 problem when there is none), and the item it shows."""
+    item = catalog.get_entity(entity_type, slug, fields=None, include=None)
+    quotes = item.get("provenance") or []
+    source_title, heading = "the source article", None
+    if quotes:
+        source = catalog.get_source(quotes[0]["source"], fields=None)
+        section = catalog.get_section(quotes[0]["source"], quotes[0]["section"], fields=None)
+        source_title, heading = source["title"], section.get("heading")
+    return render_card(item, source_title=source_title, section_heading=heading, public_url=public_url), item
+
+
+def item_for_url(url: str, public_url: str) -> tuple[EntityType, str] | None:
+    """The entity an item URL names (relative, or on the public origin), or None. The URL is only parsed,
+    never fetched."""
+    parts = urlsplit(url)
+    public = urlsplit(public_url)
+    if parts.scheme and (parts.scheme, parts.netloc) != (public.scheme, public.netloc):
+        return None
+    segments = parts.path.strip("/").split("/")
+    if segments[-1:] == ["card"]:
+        segments = segments[:-1]
+    if len(segments) != 3 or segments[0] != API_PREFIX.strip("/"):
+        return None
+    kinds = {path: kind for kind, path in COLLECTIONS.items() if kind in _LABELS}
+    kind = kinds.get(segments[1])
+    return None if kind is None else (kind, segments[2])
