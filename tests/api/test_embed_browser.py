@@ -25,7 +25,7 @@ HOST_PAGE = """<!DOCTYPE html>
 <p>From the reference API:</p>
 <div id="slot">loading...</div>
 <script>
-fetch("API/v1/therapies/adjuvant-therapy/card")
+fetch("API_ORIGIN/v1/therapies/adjuvant-therapy/card")
   .then((response) => response.text())
   .then((html) => { document.getElementById("slot").innerHTML = html; })
   .catch((error) => { document.getElementById("slot").textContent = "failed: " + error; });
@@ -49,7 +49,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def host_page(api: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A static page on another origin (another port) that fetches the card and inserts it."""
     folder = tmp_path_factory.mktemp("host")
-    (folder / "index.html").write_text(HOST_PAGE.replace("API", api), encoding="utf-8")
+    (folder / "index.html").write_text(HOST_PAGE.replace("API_ORIGIN", api), encoding="utf-8")
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
