@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-run: $(STAMP) ## Install, seed the embedded SQLite database when the content changed, and serve on $(HOST):$(PORT)
+run: $(STAMP) ## Install, migrate and seed the embedded SQLite database when needed, and serve on $(HOST):$(PORT)
+	$(BIN)/micromet db upgrade
 	$(BIN)/micromet seed
 	$(BIN)/micromet serve --host $(HOST) --port $(PORT)
 

@@ -182,13 +182,15 @@ def lexicon(database: Path) -> list[str]:
     return [row[0] for row in rows if row[0].isalpha() and len(row[0]) > 3]
 
 
+CLI = [sys.executable, "-c", "from app.cli import main; main()"]
+
+
 def ensure_database(path: Path, synthetic: int | None) -> None:
+    """Migrate the benchmark's SQLite file to head (as a deployment would), then seed it when its content is
+    not the current one (a no-op otherwise)."""
     env = {**os.environ, "MICROMET_DATABASE_URL": f"sqlite:///{path}"}
-    command = [sys.executable, "-c", "from app.cli import main; main()", "seed"]
-    if synthetic:
-        if path.exists():
-            return
-        command += ["--synthetic", str(synthetic)]
+    subprocess.run([*CLI, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    command = [*CLI, "seed", *(["--synthetic", str(synthetic)] if synthetic else [])]
     subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
@@ -320,8 +322,8 @@ def ensure_postgres(url: str) -> None:
             connection.execute(text(f'CREATE DATABASE "{target.database}"'))
     admin.dispose()
     env = {**os.environ, "MICROMET_DATABASE_URL": url}
-    command = [sys.executable, "-c", "from app.cli import main; main()", "seed"]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*CLI, "db", "upgrade"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*CLI, "seed"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def scaleout(args: argparse.Namespace, folder: Path) -> dict[str, object]:
