@@ -12,6 +12,8 @@ from typing import Annotated, NoReturn
 
 import typer
 import uvicorn
+from rich.console import Console
+from rich.table import Table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -84,7 +86,8 @@ def seed_command(
         if synthetic is None:
             dataset, result = seed(engine, seed_dir or settings.seed_dir, force=force)
         else:
-            dataset, result = seed_synthetic(engine, seed_dir or settings.seed_dir, synthetic)
+            with typer.progressbar(length=synthetic, label=f"generating {synthetic} entities") as bar:
+                dataset, result = seed_synthetic(engine, seed_dir or settings.seed_dir, synthetic, progress=bar.update)
     except ContentError as error:
         _fail_invalid(error)
     except migrations.SchemaError as error:
@@ -244,9 +247,13 @@ def _fail_database(settings: Settings, error: SQLAlchemyError) -> NoReturn:
 
 
 def _print_counts(counts: dict[str, int]) -> None:
-    width = max(len(name) for name in counts)
+    """The counts as a table (rich, which Typer already brings); plain text when not on a terminal."""
+    table = Table(title="dataset", show_header=True, header_style="bold")
+    table.add_column("type")
+    table.add_column("count", justify="right")
     for name, count in counts.items():
-        typer.echo(f"{name:<{width}}  {count:>4}")
+        table.add_row(name, str(count))
+    Console(width=60).print(table)
 
 
 def _one_line(error: Exception) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ def test_check_prints_counts_and_full_coverage() -> None:
     assert result.exit_code == 0, result.output
     assert "coverage: 100%" in result.output.splitlines()
     assert "uncited" not in result.output
+    assert re.search(r"│ therapy\s+│\s+5 │", result.output)  # a table row per type
+    assert re.search(r"│ finding\s+│\s+12 │", result.output)
 
 
 def test_check_lists_uncited_sentences_and_fails_below_the_minimum(seed_dir: Path) -> None:
@@ -80,3 +83,11 @@ def test_seed_of_invalid_content_exits_1(seed_dir: Path) -> None:
 
 def test_an_unknown_command_is_a_usage_error() -> None:
     assert runner.invoke(cli, ["frobnicate"]).exit_code == 2
+
+
+def test_a_synthetic_seed_shows_its_progress() -> None:
+    result = runner.invoke(cli, ["seed", "--synthetic", "2500"])
+
+    assert result.exit_code == 0, result.output
+    assert "generating 2500 entities" in result.output
+    assert " written, generated at " in result.output

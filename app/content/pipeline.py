@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def seed(engine: Engine, seed_dir: Path, *, force: bool = False) -> tuple[Valida
     return dataset, write_dataset(engine, dataset, force=force)
 
 
-def seed_synthetic(engine: Engine, seed_dir: Path, count: int) -> tuple[ValidatedDataset, SeedResult]:
+def seed_synthetic(
+    engine: Engine, seed_dir: Path, count: int, *, progress: Callable[[int], None] | None = None
+) -> tuple[ValidatedDataset, SeedResult]:
     """Write a synthetic benchmark dataset; refuse to replace real content, so the two never mix."""
     if is_seeded(engine):
         with Session(engine) as session:
@@ -69,6 +72,6 @@ def seed_synthetic(engine: Engine, seed_dir: Path, count: int) -> tuple[Validate
                     "(set MICROMET_DATABASE_URL, e.g. sqlite:///./data/synthetic.sqlite3)"
                 ]
             )
-    dataset = synthetic_dataset(build_dataset(seed_dir), count)
+    dataset = synthetic_dataset(build_dataset(seed_dir), count, progress=progress)
     prepare_for_seed(engine)
     return dataset, write_dataset(engine, dataset, synthetic=True)

@@ -6,6 +6,8 @@ API. Unknown keys are rejected, so that a misspelt field in a YAML file cannot b
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 # SQLModel types its `model_config` as this TypedDict; it is the documented way to set pydantic options.
@@ -49,6 +51,18 @@ class CodeSpec(BaseModel):
     match: MatchType
 
 
+class RelationSpec(BaseModel):
+    """A typed relation the article states, with the quote that states it (offsets computed by the pipeline)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    predicate: Literal["detects", "informed-by"]
+    type: EntityType
+    slug: Slug
+    section: Slug
+    quote: str = Field(min_length=1)
+
+
 class EntityRef(BaseModel):
     """A pointer to another entity, by type and slug."""
 
@@ -62,24 +76,28 @@ class DetectionMethodSpec(DetectionMethodBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
+    relations: list[RelationSpec] = Field(default_factory=list)
 
 
 class TherapySpec(TherapyBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
+    relations: list[RelationSpec] = Field(default_factory=list)
 
 
 class ChallengeSpec(ChallengeBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
+    relations: list[RelationSpec] = Field(default_factory=list)
 
 
 class ResearchDirectionSpec(ResearchDirectionBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
+    relations: list[RelationSpec] = Field(default_factory=list)
     addresses: list[Slug] = Field(
         default_factory=list, description="Slugs of the challenges the article ties this direction to."
     )
@@ -89,12 +107,14 @@ class FindingSpec(FindingBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
+    relations: list[RelationSpec] = Field(default_factory=list)
 
 
 class ConceptSpec(ConceptBase):
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
+    relations: list[RelationSpec] = Field(default_factory=list)
     used_by: list[EntityRef] = Field(default_factory=list, description="The entities that rely on this concept.")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 
@@ -35,8 +36,11 @@ _REQUIRED: dict[EntityType, tuple[str, list[StrEnum]]] = {
 }
 
 
-def synthetic_dataset(base: ValidatedDataset, count: int, *, seed: int = 0) -> ValidatedDataset:
-    """`count` entities spread over the six types, built deterministically from `base`'s article."""
+def synthetic_dataset(
+    base: ValidatedDataset, count: int, *, seed: int = 0, progress: Callable[[int], None] | None = None
+) -> ValidatedDataset:
+    """`count` entities spread over the six types, built deterministically from `base`'s article; `progress`
+    is told how many more were made, every 1,000."""
     generator = random.Random(seed)
     text = base.text
     located = [(section.slug, span) for section in base.located_sections for span in sentences(text, section.body)]
@@ -46,6 +50,8 @@ def synthetic_dataset(base: ValidatedDataset, count: int, *, seed: int = 0) -> V
     provenance: list[Provenance] = []
     links: list[Link] = []
     for index in range(count):
+        if progress is not None and index and index % 1000 == 0:
+            progress(1000)
         entity_type = types[index % len(types)]
         slug = f"synthetic-{entity_type.value}-{index:06d}"
         section, span = located[generator.randrange(len(located))]

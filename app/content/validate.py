@@ -28,12 +28,17 @@ from app.models import (
     Source,
 )
 
-DERIVED_FORMAT = 4
+DERIVED_FORMAT = 5
 """Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
 next seed rewrites a database built by older code even when the content itself is unchanged."""
 
 ADDRESSES = "addresses"
 USED_BY = "used-by"
+TYPED_RELATIONS = {
+    "detects": (EntityType.DETECTION_METHOD, EntityType.CONCEPT),
+    "informed-by": (EntityType.THERAPY, EntityType.CONCEPT),
+}
+"""Relations stated in the article, each with its own quote: predicate -> (subject type, object type)."""
 
 
 @dataclass
@@ -124,6 +129,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
                 if synonym.lower() not in lowered_text:
                     problems.append(f"{label}: synonym {synonym!r} does not occur in the source")
             links.extend(_links(entity_type, item, known, label, problems))
+            links.extend(_typed_relations(text, by_slug, entity_type, item, known, label, problems))
             codes.extend(_codes(entity_type, item, content.vocabulary, label, problems))
             definition = item.definition if isinstance(item, ConceptSpec) else None
             if definition is not None and not any(definition in quote.quote for quote in quotes):
@@ -242,6 +248,46 @@ def _links(
     return links
 
 
+def _typed_relations(
+    text: str,
+    sections: dict[str, LocatedSection],
+    entity_type: EntityType,
+    item: EntitySpec,
+    known: dict[EntityType, set[str]],
+    label: str,
+    problems: list[str],
+) -> list[Link]:
+    """Relations the article states (`detects`, `informed-by`), each with its quote found in its section."""
+    links: list[Link] = []
+    for relation in item.relations:
+        subject_type, object_type = TYPED_RELATIONS[relation.predicate]
+        if (entity_type, relation.type) != (subject_type, object_type):
+            problems.append(f"{label}: {relation.predicate} goes from a {subject_type} to a {object_type}")
+            continue
+        if relation.slug not in known.get(relation.type, set()):
+            problems.append(f"{label}: {relation.predicate} points at unknown {relation.type} {relation.slug!r}")
+            continue
+        span = _resolve_quote(
+            text, sections, QuoteSpec(section=relation.section, quote=relation.quote), label, problems
+        )
+        if span is None:
+            continue
+        links.append(
+            Link(
+                subject_type=entity_type.value,
+                subject_slug=item.slug,
+                predicate=relation.predicate,
+                object_type=relation.type.value,
+                object_slug=relation.slug,
+                section=relation.section,
+                quote=relation.quote,
+                start=span.start,
+                end=span.end,
+            )
+        )
+    return links
+
+
 def _codes(
     entity_type: EntityType, item: EntitySpec, vocabulary: Vocabulary, label: str, problems: list[str]
 ) -> list[EntityCode]:
@@ -272,4 +318,4 @@ def _codes(
 
 
 def _row_fields(item: EntitySpec) -> dict[str, Any]:
-    return item.model_dump(mode="json", exclude={"provenance", "addresses", "used_by", "codes"})
+    return item.model_dump(mode="json", exclude={"provenance", "addresses", "used_by", "codes", "relations"})

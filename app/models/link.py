@@ -21,3 +21,7 @@ class Link(SQLModel, table=True):
     predicate: str = Field(max_length=32)
     object_type: str = Field(max_length=32)
     object_slug: str = Field(max_length=120)
+    section: str | None = Field(default=None, description="Where the article states the relation (typed relations).")
+    quote: str | None = Field(default=None, description="The article's words for it, `text[start:end]`.")
+    start: int | None = Field(default=None, ge=0)
+    end: int | None = Field(default=None, ge=0)

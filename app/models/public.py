@@ -20,12 +20,25 @@ def _only_keys_required(schema: dict[str, Any]) -> None:
 SPARSE_CONFIG = SQLModelConfig(json_schema_extra=_only_keys_required)
 
 
+class RelationQuote(SQLModel):
+    """The article's words for a relation, with their offsets in the source text."""
+
+    section: str
+    quote: str
+    start: int
+    end: int
+
+
 class ResourceRef(SQLModel):
     """A pointer to another resource: its type, its slug and its URL."""
 
     type: EntityType
     slug: str
     href: str = Field(description="The resource's URL, relative to the API's root.")
+    provenance: RelationQuote | None = Field(
+        default=None,
+        description="For a typed relation (`detects`, `informed_by` and their inverses): where the article states it.",
+    )
 
 
 class ProvenancePublic(ProvenanceBase):

@@ -51,18 +51,18 @@ PUBLIC_MODELS: dict[EntityType, type[SQLModel]] = {
 }
 
 RELATIONS: dict[EntityType, tuple[str, ...]] = {
-    EntityType.DETECTION_METHOD: ("sections", "concepts"),
-    EntityType.THERAPY: ("sections", "concepts"),
+    EntityType.DETECTION_METHOD: ("sections", "concepts", "detects"),
+    EntityType.THERAPY: ("sections", "concepts", "informed_by"),
     EntityType.CHALLENGE: ("sections", "concepts", "addressed_by"),
     EntityType.RESEARCH_DIRECTION: ("sections", "concepts", "addresses"),
     EntityType.FINDING: ("sections", "concepts"),
-    EntityType.CONCEPT: ("sections", "concepts", "used_by"),
+    EntityType.CONCEPT: ("sections", "concepts", "used_by", "detected_by", "informs"),
 }
 """The relations each entity type has; `include=` accepts these names."""
 
 # link predicate -> relation name, seen from the subject (outgoing) and from the object (incoming)
-_OUTGOING = {"addresses": "addresses", "used-by": "used_by"}
-_INCOMING = {"addresses": "addressed_by", "used-by": "concepts"}
+_OUTGOING = {"addresses": "addresses", "used-by": "used_by", "detects": "detects", "informed-by": "informed_by"}
+_INCOMING = {"addresses": "addressed_by", "used-by": "concepts", "detects": "detected_by", "informed-by": "informs"}
 
 _SORTS: dict[str, tuple[str, bool]] = {"name": ("name", False), "-name": ("name", True)}
 _SORTS |= {"slug": ("slug", False), "-slug": ("slug", True)}
@@ -194,11 +194,13 @@ class Catalog:
         outgoing = select(Link).where(Link.subject_type == entity_type.value, col(Link.subject_slug).in_(slugs))
         for link in self.session.exec(outgoing.order_by(col(Link.id))):
             target = EntityType(link.object_type)
-            relations[link.subject_slug][_OUTGOING[link.predicate]].append(_ref(target, link.object_slug))
+            ref = _with_quote(_ref(target, link.object_slug), link)
+            relations[link.subject_slug][_OUTGOING[link.predicate]].append(ref)
         incoming = select(Link).where(Link.object_type == entity_type.value, col(Link.object_slug).in_(slugs))
         for link in self.session.exec(incoming.order_by(col(Link.id))):
             origin = EntityType(link.subject_type)
-            relations[link.object_slug][_INCOMING[link.predicate]].append(_ref(origin, link.subject_slug))
+            ref = _with_quote(_ref(origin, link.subject_slug), link)
+            relations[link.object_slug][_INCOMING[link.predicate]].append(ref)
         return relations
 
     def _embed(self, refs: list[Item]) -> list[Item]:
@@ -426,6 +428,13 @@ def _sparse(item: Item, fields: list[str]) -> Item:
         return item
     keep = {"type", "slug", *fields}
     return {key: value for key, value in item.items() if key in keep}
+
+
+def _with_quote(ref: Item, link: Link) -> Item:
+    """A typed relation's reference carries the quote that states it."""
+    if link.quote is not None:
+        ref["provenance"] = {"section": link.section, "quote": link.quote, "start": link.start, "end": link.end}
+    return ref
 
 
 def _ref(entity_type: EntityType, slug: str) -> Item:

@@ -134,7 +134,7 @@ def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
         graph = [_jsonld_node(item) for item in [*sources, *sections]]
         graph += [_jsonld_node(item) for items in entities.values() for item in items]
         graph_document: dict[str, Any] = {
-            "@context": _JSONLD_CONTEXT,
+            "@context": JSONLD_CONTEXT,
             "@id": f"urn:micromet:dataset:{version}",
             "@graph": graph,
         }
@@ -181,7 +181,7 @@ def _sections_csv(sections: list[Item]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-_JSONLD_CONTEXT = {"@vocab": "https://schema.org/", "micromet": "urn:micromet:"}
+JSONLD_CONTEXT = {"@vocab": "https://schema.org/", "micromet": "urn:micromet:"}
 
 
 def code_uri(code: dict[str, Any]) -> str:

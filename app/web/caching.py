@@ -27,6 +27,7 @@ from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.models import DatasetInfo
+from app.web.responses import wants_linked_data
 
 CACHED_PREFIX = "/v1/"
 
@@ -148,7 +149,7 @@ class HTTPCacheMiddleware:
             await self.app(scope, receive, send)
             return
         store: ResponseStore = state.response_store
-        key = (scope["path"], scope["query_string"])
+        key = (scope["path"], scope["query_string"] + _representation(scope))
         entry = store.get(stamp.version, key)
         if entry is None:
             entry = await self._compute(scope, receive, send, stamp)
@@ -190,7 +191,7 @@ class HTTPCacheMiddleware:
             (b"etag", etag),
             (b"last-modified", stamp.last_modified),
             (b"cache-control", self.cache_control),
-            (b"vary", b"Accept-Encoding"),
+            (b"vary", b"Accept-Encoding, Accept"),
         ]
         if not_modified(request_headers, etag, stamp.generated_at):
             await send({"type": "http.response.start", "status": 304, "headers": validators})
@@ -234,3 +235,10 @@ def not_modified(headers: dict[bytes, bytes], etag: bytes, generated_at: datetim
     if since.tzinfo is None:
         return False
     return generated_at.replace(microsecond=0) <= since
+
+
+def _representation(scope: Scope) -> bytes:
+    """What else, besides path and query, selects the representation: JSON-LD for items that are asked for it
+    (a byte that no query string holds keeps the two apart in the store)."""
+    accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
+    return b"\x00ld" if b"ld+json" in accept and wants_linked_data(accept.decode("latin-1")) else b""

@@ -23,3 +23,16 @@ class JSONBytesResponse(JSONResponse):
 
     def render(self, content: Any) -> bytes:
         return dump_json(content)
+
+
+def wants_linked_data(accept: str) -> bool:
+    """Whether an Accept header asks for `application/ld+json` (with a quality above 0)."""
+    for media_range in accept.split(","):
+        kind, *parameters = (part.strip() for part in media_range.split(";"))
+        if kind.lower() == "application/ld+json":
+            quality = next((p.split("=", 1)[1] for p in parameters if p.lower().startswith("q=")), "1")
+            try:
+                return float(quality) > 0
+            except ValueError:
+                return False
+    return False

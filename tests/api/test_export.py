@@ -147,3 +147,37 @@ def test_the_cli_export_of_an_empty_database_fails_clearly(tmp_path: Path, monke
 
     assert result.exit_code == 4
     assert "Traceback" not in result.output
+
+
+LD = {"Accept": "application/ld+json"}
+
+
+def test_an_item_answers_json_ld_when_asked(client: TestClient) -> None:
+    response = client.get("/v1/detection-methods/immunohistochemistry", headers=LD)
+    node = response.json()
+
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert node["@context"]["@vocab"] == "https://schema.org/"
+    assert node["@type"] == "MedicalTest"
+    assert "http://id.nlm.nih.gov/mesh/D007150" in node["sameAs"]
+
+
+def test_json_and_json_ld_of_one_url_are_cached_apart(client: TestClient) -> None:
+    path = "/v1/therapies/hormone-therapy"
+    plain_before = client.get(path)
+    linked = client.get(path, headers=LD)
+    plain_after = client.get(path)
+
+    assert plain_before.json()["slug"] == plain_after.json()["slug"] == "hormone-therapy"
+    assert "@type" in linked.json()
+    assert linked.headers["etag"] != plain_after.headers["etag"]
+    assert "Accept" in linked.headers["vary"]
+    assert client.get(path, headers={**LD, "If-None-Match": linked.headers["etag"]}).status_code == 304
+
+
+@pytest.mark.parametrize("accept", ["application/ld+json;q=0", "application/json", "text/html", "*/*"])
+def test_other_accepts_get_plain_json(client: TestClient, accept: str) -> None:
+    response = client.get("/v1/concepts/prognosis", headers={"Accept": accept})
+
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["slug"] == "prognosis"

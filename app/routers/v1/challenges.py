@@ -9,10 +9,10 @@ from app.deps import CatalogDep
 from app.models import EntityType
 from app.models.challenge import ChallengePublic
 from app.routers.v1.params import fields_param, include_param
+from app.routers.v1.representations import item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/challenges", tags=["challenges"])
 
@@ -47,10 +47,11 @@ def list_challenges(request: Request, query: Annotated[ChallengeQuery, Query()],
     responses=ITEM_ERRORS,
 )
 def get_challenge(
+    request: Request,
     slug: Annotated[str, Path(max_length=120, examples=["small-size-and-difficult-detection"])],
     query: Annotated[ChallengeItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One challenge, what it limits, its quotes and the research directions that address it."""
     item = catalog.get_entity(EntityType.CHALLENGE, slug, fields=query.fields, include=query.include)
-    return JSONBytesResponse(item)
+    return item_response(request, item)

@@ -10,10 +10,10 @@ from app.deps import CatalogDep
 from app.models import EntityType
 from app.models.concept import ConceptPublic
 from app.routers.v1.params import fields_param, include_param
+from app.routers.v1.representations import item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
 
@@ -51,10 +51,11 @@ def list_concepts(request: Request, query: Annotated[ConceptQuery, Query()], cat
     responses=ITEM_ERRORS,
 )
 def get_concept(
+    request: Request,
     slug: Annotated[str, Path(max_length=120, examples=["micrometastasis"])],
     query: Annotated[ConceptItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One concept: the article's own definition where it gives one, and the entities that use it."""
     item = catalog.get_entity(EntityType.CONCEPT, slug, fields=query.fields, include=query.include)
-    return JSONBytesResponse(item)
+    return item_response(request, item)

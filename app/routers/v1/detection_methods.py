@@ -10,10 +10,10 @@ from app.deps import CatalogDep
 from app.models import EntityType, Invasiveness, Specimen
 from app.models.detection_method import DetectionMethodPublic
 from app.routers.v1.params import fields_param, include_param
+from app.routers.v1.representations import item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/detection-methods", tags=["detection-methods"])
 
@@ -52,10 +52,11 @@ def list_detection_methods(
     responses=ITEM_ERRORS,
 )
 def get_detection_method(
+    request: Request,
     slug: Annotated[str, Path(max_length=120, examples=["liquid-biopsy"])],
     query: Annotated[DetectionMethodItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One detection method: principle, what it detects, specimen, invasiveness, quotes and relations."""
     item = catalog.get_entity(EntityType.DETECTION_METHOD, slug, fields=query.fields, include=query.include)
-    return JSONBytesResponse(item)
+    return item_response(request, item)

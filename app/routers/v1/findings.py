@@ -10,10 +10,10 @@ from app.deps import CatalogDep
 from app.models import EntityType, FindingTopic
 from app.models.finding import FindingPublic
 from app.routers.v1.params import fields_param, include_param
+from app.routers.v1.representations import item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/findings", tags=["findings"])
 
@@ -49,10 +49,11 @@ def list_findings(request: Request, query: Annotated[FindingQuery, Query()], cat
     responses=ITEM_ERRORS,
 )
 def get_finding(
+    request: Request,
     slug: Annotated[str, Path(max_length=120, examples=["poorer-prognosis"])],
     query: Annotated[FindingItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One finding: the claim, its topic and the exact quote it rests on."""
     item = catalog.get_entity(EntityType.FINDING, slug, fields=query.fields, include=query.include)
-    return JSONBytesResponse(item)
+    return item_response(request, item)

@@ -11,10 +11,10 @@ from app.models import EntityType, ResearchPurpose
 from app.models.common import Slug
 from app.models.research_direction import ResearchDirectionPublic
 from app.routers.v1.params import fields_param, include_param
+from app.routers.v1.representations import item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/research-directions", tags=["research-directions"])
 
@@ -57,10 +57,11 @@ def list_research_directions(
     responses=ITEM_ERRORS,
 )
 def get_research_direction(
+    request: Request,
     slug: Annotated[str, Path(max_length=120, examples=["nanotechnology"])],
     query: Annotated[ResearchDirectionItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One research direction: its purpose, its promise, its quotes and the challenges it addresses."""
     item = catalog.get_entity(EntityType.RESEARCH_DIRECTION, slug, fields=query.fields, include=query.include)
-    return JSONBytesResponse(item)
+    return item_response(request, item)

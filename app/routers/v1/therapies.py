@@ -10,10 +10,10 @@ from app.deps import CatalogDep
 from app.models import EntityType, TherapyCategory
 from app.models.therapy import TherapyPublic
 from app.routers.v1.params import fields_param, include_param
+from app.routers.v1.representations import item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/therapies", tags=["therapies"])
 
@@ -49,10 +49,11 @@ def list_therapies(request: Request, query: Annotated[TherapyQuery, Query()], ca
     responses=ITEM_ERRORS,
 )
 def get_therapy(
+    request: Request,
     slug: Annotated[str, Path(max_length=120, examples=["adjuvant-therapy"])],
     query: Annotated[TherapyItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One therapy: category, aim, timing and indication where the article gives them, with quotes."""
     item = catalog.get_entity(EntityType.THERAPY, slug, fields=query.fields, include=query.include)
-    return JSONBytesResponse(item)
+    return item_response(request, item)
