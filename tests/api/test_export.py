@@ -181,3 +181,11 @@ def test_other_accepts_get_plain_json(client: TestClient, accept: str) -> None:
 
     assert response.headers["content-type"] == "application/json"
     assert response.json()["slug"] == "prognosis"
+
+
+def test_the_item_operations_document_json_ld(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+
+    for collection in ["detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"]:
+        content = document["paths"][f"/v1/{collection}/{{slug}}"]["get"]["responses"]["200"]["content"]
+        assert set(content) == {"application/json", "application/ld+json"}

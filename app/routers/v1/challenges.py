@@ -9,7 +9,7 @@ from app.deps import CatalogDep
 from app.models import EntityType
 from app.models.challenge import ChallengePublic
 from app.routers.v1.params import fields_param, include_param
-from app.routers.v1.representations import item_response
+from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -44,7 +44,7 @@ def list_challenges(request: Request, query: Annotated[ChallengeQuery, Query()],
     name="get",
     summary="Get a challenge",
     response_model=ChallengePublic,
-    responses=ITEM_ERRORS,
+    responses={**ITEM_ERRORS, **LINKED_DATA},
 )
 def get_challenge(
     request: Request,

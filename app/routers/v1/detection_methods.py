@@ -10,7 +10,7 @@ from app.deps import CatalogDep
 from app.models import EntityType, Invasiveness, Specimen
 from app.models.detection_method import DetectionMethodPublic
 from app.routers.v1.params import fields_param, include_param
-from app.routers.v1.representations import item_response
+from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -49,7 +49,7 @@ def list_detection_methods(
     name="get",
     summary="Get a detection method",
     response_model=DetectionMethodPublic,
-    responses=ITEM_ERRORS,
+    responses={**ITEM_ERRORS, **LINKED_DATA},
 )
 def get_detection_method(
     request: Request,

@@ -10,7 +10,7 @@ from app.deps import CatalogDep
 from app.models import EntityType, FindingTopic
 from app.models.finding import FindingPublic
 from app.routers.v1.params import fields_param, include_param
-from app.routers.v1.representations import item_response
+from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -46,7 +46,7 @@ def list_findings(request: Request, query: Annotated[FindingQuery, Query()], cat
     name="get",
     summary="Get a finding",
     response_model=FindingPublic,
-    responses=ITEM_ERRORS,
+    responses={**ITEM_ERRORS, **LINKED_DATA},
 )
 def get_finding(
     request: Request,

@@ -10,6 +10,14 @@ from app.web.responses import JSONBytesResponse, wants_linked_data
 
 LD_JSON = "application/ld+json"
 
+LINKED_DATA: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The item; a schema.org JSON-LD node for `Accept: application/ld+json`.",
+        "content": {LD_JSON: {"schema": {"type": "object", "description": "A schema.org node with @context."}}},
+    }
+}
+"""The JSON-LD representation, added to the item operations' documented 200 response."""
+
 
 def item_response(request: Request, item: dict[str, Any]) -> Response:
     """The item as JSON, or as a JSON-LD node (the export's, with its @context) when the client asks for it."""

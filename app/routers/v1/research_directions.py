@@ -11,7 +11,7 @@ from app.models import EntityType, ResearchPurpose
 from app.models.common import Slug
 from app.models.research_direction import ResearchDirectionPublic
 from app.routers.v1.params import fields_param, include_param
-from app.routers.v1.representations import item_response
+from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import Page, paged_response
 from app.web.query import EntityCollectionQuery, ItemQuery
@@ -54,7 +54,7 @@ def list_research_directions(
     name="get",
     summary="Get a research direction",
     response_model=ResearchDirectionPublic,
-    responses=ITEM_ERRORS,
+    responses={**ITEM_ERRORS, **LINKED_DATA},
 )
 def get_research_direction(
     request: Request,
