@@ -20,7 +20,7 @@ from app.services.catalog import Catalog
 from app.settings import Settings
 from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseStore
 from app.web.docs import OPENAPI_URL, install_docs
-from app.web.guards import RequestTargetMiddleware, RequestTimeoutMiddleware, UnexpectedErrorMiddleware
+from app.web.guards import RequestTargetMiddleware, ResponseGuardMiddleware
 from app.web.head import HeadAsGetMiddleware
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
@@ -115,10 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(v1.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
-    # Outermost last: HEAD, security headers, CORS, the URL bound, the response cache, the time limit, and
-    # innermost the last-resort 500 (so even a 500 passes through everything above it).
-    app.add_middleware(UnexpectedErrorMiddleware)
-    app.add_middleware(RequestTimeoutMiddleware, timeout=settings.request_timeout)
+    # Outermost last: HEAD, security headers, CORS, the request-target checks, the response cache, and innermost
+    # the time limit and last-resort 500 (so even a 500 passes through everything above it).
+    app.add_middleware(ResponseGuardMiddleware, timeout=settings.request_timeout)
     app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
     app.add_middleware(RequestTargetMiddleware, max_length=settings.max_url_length)
     app.add_middleware(

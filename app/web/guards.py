@@ -95,9 +95,16 @@ def _repeated_params(query_string: bytes) -> dict[str, int]:
     return {name: count for name, count in names.items() if count > 1 and name not in REPEATABLE_PARAMS}
 
 
-class RequestTimeoutMiddleware:
-    """Give up on a request whose response has not started after `timeout` seconds: a 503 problem with
-    `Retry-After`. (Work already handed to a thread finishes in the background; its result is dropped.)"""
+class ResponseGuardMiddleware:
+    """The innermost guard, around the app itself, with one watch on whether the response has started:
+
+    - a response not started after `timeout` seconds becomes a 503 problem with `Retry-After` (work already
+      handed to a thread finishes in the background; its result is dropped);
+    - an exception nothing handled becomes a 500 problem with a fixed detail (the exception goes to the log
+      only), inside the middleware stack, so the outer layers still add their headers.
+
+    Answers from the response cache never reach it.
+    """
 
     def __init__(self, app: ASGIApp, timeout: float) -> None:
         self.app = app
@@ -114,38 +121,18 @@ class RequestTimeoutMiddleware:
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        with anyio.move_on_after(self.timeout) as deadline:
-            await self.app(scope, receive, tracking_send)
-        if deadline.cancelled_caught and not started:
-            logger.warning("request timed out after %ss: %s", self.timeout, scope["path"])
-            detail = f"The request took longer than {self.timeout:g} s; try again shortly."
-            response = problem_response(Request(scope), 503, detail, kind="timeout", headers={"Retry-After": "5"})
-            await response(scope, receive, send)
-
-
-class UnexpectedErrorMiddleware:
-    """The last resort: an exception nothing handled becomes a 500 problem with a fixed detail (the exception
-    goes to the log only). Placed innermost, so the outer middleware still adds its headers."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
         try:
-            await self.app(scope, receive, tracking_send)
+            with anyio.move_on_after(self.timeout) as deadline:
+                await self.app(scope, receive, tracking_send)
         except Exception:
             if started:
                 raise
             logger.exception("unexpected error while serving %s", scope["path"])
             response = problem_response(Request(scope), 500, "An unexpected error occurred.", kind="internal-error")
+            await response(scope, receive, send)
+            return
+        if deadline.cancelled_caught and not started:
+            logger.warning("request timed out after %ss: %s", self.timeout, scope["path"])
+            detail = f"The request took longer than {self.timeout:g} s; try again shortly."
+            response = problem_response(Request(scope), 503, detail, kind="timeout", headers={"Retry-After": "5"})
             await response(scope, receive, send)
