@@ -254,8 +254,9 @@ class Client:
     def card(self, collection: str, slug: str) -> str:
         return self.request(f"/v1/{collection}/{slug}/card").text
 
-    def oembed(self, url: str, **params: Any) -> dict[str, Any]:
-        return dict(self.get_json("/v1/oembed", {"url": url, **params}))
+    def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> dict[str, Any]:
+        """oEmbed's JSON for an item URL (the API's `format=xml` is for consumers that want XML)."""
+        return dict(self.get_json("/v1/oembed", {"url": url, "maxwidth": maxwidth, "maxheight": maxheight}))
 
 
 class AsyncClient:
@@ -319,5 +320,6 @@ class AsyncClient:
     async def card(self, collection: str, slug: str) -> str:
         return (await self.request(f"/v1/{collection}/{slug}/card")).text
 
-    async def oembed(self, url: str, **params: Any) -> dict[str, Any]:
-        return dict(await self.get_json("/v1/oembed", {"url": url, **params}))
+    async def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> dict[str, Any]:
+        params = {"url": url, "maxwidth": maxwidth, "maxheight": maxheight}
+        return dict(await self.get_json("/v1/oembed", params))

@@ -88,6 +88,7 @@ def test_search_sections_text_meta_export_and_embed(api: Client) -> None:
     assert api.export("ndjson").count(b"\n") == sum(api.meta().counts.values())
     assert "micromet-card" in api.card("therapies", "adjuvant-therapy")
     assert api.oembed("/v1/therapies/adjuvant-therapy")["type"] == "rich"
+    assert api.oembed("/v1/therapies/adjuvant-therapy", maxwidth=200)["width"] == 200
     assert api.healthz() == {"status": "ok"}
     assert api.readyz()["status"] == "ready"
 

@@ -51,25 +51,22 @@ class CodeSpec(BaseModel):
     match: MatchType
 
 
+Predicate = Literal["addresses", "detects", "informed-by", "used-by"]
+
+
 class RelationSpec(BaseModel):
     """A typed relation the article states, with the quote that states it (offsets computed by the pipeline)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    predicate: Literal["detects", "informed-by"]
+    predicate: Predicate
     type: EntityType
     slug: Slug
     section: Slug
     quote: str = Field(min_length=1)
-
-
-class EntityRef(BaseModel):
-    """A pointer to another entity, by type and slug."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    type: EntityType
-    slug: Slug
+    start: int | None = Field(
+        default=None, ge=0, description="Only needed when the quote occurs more than once in its section."
+    )
 
 
 class DetectionMethodSpec(DetectionMethodBase):
@@ -98,9 +95,6 @@ class ResearchDirectionSpec(ResearchDirectionBase):
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
     relations: list[RelationSpec] = Field(default_factory=list)
-    addresses: list[Slug] = Field(
-        default_factory=list, description="Slugs of the challenges the article ties this direction to."
-    )
 
 
 class FindingSpec(FindingBase):
@@ -115,7 +109,6 @@ class ConceptSpec(ConceptBase):
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
     relations: list[RelationSpec] = Field(default_factory=list)
-    used_by: list[EntityRef] = Field(default_factory=list, description="The entities that rely on this concept.")
 
 
 EntitySpec = DetectionMethodSpec | TherapySpec | ChallengeSpec | ResearchDirectionSpec | FindingSpec | ConceptSpec

@@ -79,7 +79,10 @@ def synthetic_dataset(
         )
     challenges = [row.slug for row in entities[EntityType.CHALLENGE]]
     if challenges:
+        # Like every relation, each synthetic one carries a quote: here its direction's own sentence.
+        quoted = {row.entity_slug: row for row in provenance if row.entity_type == EntityType.RESEARCH_DIRECTION}
         for direction in entities[EntityType.RESEARCH_DIRECTION]:
+            quote = quoted[direction.slug]
             links.append(
                 Link(
                     subject_type=EntityType.RESEARCH_DIRECTION.value,
@@ -87,6 +90,10 @@ def synthetic_dataset(
                     predicate=ADDRESSES,
                     object_type=EntityType.CHALLENGE.value,
                     object_slug=generator.choice(challenges),
+                    section=quote.section,
+                    quote=quote.quote,
+                    start=quote.start,
+                    end=quote.end,
                 )
             )
     version = "synthetic-" + hashlib.sha256(f"{base.version}:{count}:{seed}".encode()).hexdigest()[:6]

@@ -14,7 +14,7 @@ from typing import Any
 
 from app.content.errors import ContentError
 from app.content.load import CuratedContent
-from app.content.schema import ConceptSpec, EntitySpec, QuoteSpec, ResearchDirectionSpec
+from app.content.schema import ConceptSpec, EntitySpec, QuoteSpec
 from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
 from app.content.vocabulary import Vocabulary
 from app.models import (
@@ -33,12 +33,15 @@ DERIVED_FORMAT = 5
 next seed rewrites a database built by older code even when the content itself is unchanged."""
 
 ADDRESSES = "addresses"
-USED_BY = "used-by"
-TYPED_RELATIONS = {
-    "detects": (EntityType.DETECTION_METHOD, EntityType.CONCEPT),
-    "informed-by": (EntityType.THERAPY, EntityType.CONCEPT),
+_ENTITIES = frozenset(ENTITY_TABLES)
+TYPED_RELATIONS: dict[str, tuple[frozenset[EntityType], frozenset[EntityType]]] = {
+    ADDRESSES: (frozenset({EntityType.RESEARCH_DIRECTION}), frozenset({EntityType.CHALLENGE})),
+    "detects": (frozenset({EntityType.DETECTION_METHOD}), frozenset({EntityType.CONCEPT})),
+    "informed-by": (frozenset({EntityType.THERAPY}), frozenset({EntityType.CONCEPT})),
+    "used-by": (frozenset({EntityType.CONCEPT}), _ENTITIES),
 }
-"""Relations stated in the article, each with its own quote: predicate -> (subject type, object type)."""
+"""Every relation the content may state: predicate -> (subject types, object types). Each one the content
+states carries its own quote, found in its section like any other."""
 
 
 @dataclass
@@ -128,8 +131,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
             for synonym in item.synonyms:
                 if synonym.lower() not in lowered_text:
                     problems.append(f"{label}: synonym {synonym!r} does not occur in the source")
-            links.extend(_links(entity_type, item, known, label, problems))
-            links.extend(_typed_relations(text, by_slug, entity_type, item, known, label, problems))
+            links.extend(_relations(text, by_slug, entity_type, item, known, label, problems))
             codes.extend(_codes(entity_type, item, content.vocabulary, label, problems))
             definition = item.definition if isinstance(item, ConceptSpec) else None
             if definition is not None and not any(definition in quote.quote for quote in quotes):
@@ -223,32 +225,7 @@ def _find_all(text: str, needle: str, within: Span) -> list[int]:
     return hits
 
 
-def _links(
-    entity_type: EntityType, item: EntitySpec, known: dict[EntityType, set[str]], label: str, problems: list[str]
-) -> list[Link]:
-    edges: list[tuple[str, EntityType, str]] = []
-    if isinstance(item, ResearchDirectionSpec):
-        edges += [(ADDRESSES, EntityType.CHALLENGE, slug) for slug in item.addresses]
-    if isinstance(item, ConceptSpec):
-        edges += [(USED_BY, ref.type, ref.slug) for ref in item.used_by]
-    links: list[Link] = []
-    for predicate, object_type, object_slug in edges:
-        if object_slug not in known.get(object_type, set()):
-            problems.append(f"{label}: {predicate} points at unknown {object_type} {object_slug!r}")
-            continue
-        links.append(
-            Link(
-                subject_type=entity_type.value,
-                subject_slug=item.slug,
-                predicate=predicate,
-                object_type=object_type.value,
-                object_slug=object_slug,
-            )
-        )
-    return links
-
-
-def _typed_relations(
+def _relations(
     text: str,
     sections: dict[str, LocatedSection],
     entity_type: EntityType,
@@ -257,19 +234,30 @@ def _typed_relations(
     label: str,
     problems: list[str],
 ) -> list[Link]:
-    """Relations the article states (`detects`, `informed-by`), each with its quote found in its section."""
+    """The relations the entity states, each pointing at a known entity of a type its predicate allows, with
+    its quote found in its section; the same relation stated twice is a problem."""
     links: list[Link] = []
+    seen: set[tuple[str, EntityType, str]] = set()
     for relation in item.relations:
-        subject_type, object_type = TYPED_RELATIONS[relation.predicate]
-        if (entity_type, relation.type) != (subject_type, object_type):
-            problems.append(f"{label}: {relation.predicate} goes from a {subject_type} to a {object_type}")
+        subject_types, object_types = TYPED_RELATIONS[relation.predicate]
+        if entity_type not in subject_types:
+            problems.append(f"{label}: only {_kinds(subject_types)} can state {relation.predicate}")
+            continue
+        if relation.type not in object_types:
+            problems.append(
+                f"{label}: {relation.predicate} points at a {relation.type}; it must point at {_kinds(object_types)}"
+            )
             continue
         if relation.slug not in known.get(relation.type, set()):
             problems.append(f"{label}: {relation.predicate} points at unknown {relation.type} {relation.slug!r}")
             continue
-        span = _resolve_quote(
-            text, sections, QuoteSpec(section=relation.section, quote=relation.quote), label, problems
-        )
+        key = (relation.predicate, relation.type, relation.slug)
+        if key in seen:
+            problems.append(f"{label}: {relation.predicate} {relation.type} {relation.slug!r} is stated twice")
+            continue
+        seen.add(key)
+        where = QuoteSpec(section=relation.section, quote=relation.quote, start=relation.start)
+        span = _resolve_quote(text, sections, where, label, problems)
         if span is None:
             continue
         links.append(
@@ -286,6 +274,10 @@ def _typed_relations(
             )
         )
     return links
+
+
+def _kinds(types: frozenset[EntityType]) -> str:
+    return "an entity" if types == _ENTITIES else " or ".join(sorted(f"a {kind}" for kind in types))
 
 
 def _codes(
@@ -318,4 +310,4 @@ def _codes(
 
 
 def _row_fields(item: EntitySpec) -> dict[str, Any]:
-    return item.model_dump(mode="json", exclude={"provenance", "addresses", "used_by", "codes", "relations"})
+    return item.model_dump(mode="json", exclude={"provenance", "codes", "relations"})

@@ -37,7 +37,8 @@ class ResourceRef(SQLModel):
     href: str = Field(description="The resource's URL, relative to the API's root.")
     provenance: RelationQuote | None = Field(
         default=None,
-        description="For a typed relation (`detects`, `informed_by` and their inverses): where the article states it.",
+        description="Where the article states the relation (every relation but `sections`, which the "
+        "entity's own provenance already quotes).",
     )
 
 

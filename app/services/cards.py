@@ -7,7 +7,9 @@ attribution, and a link back to the canonical JSON. Links are absolute, from the
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from app.models import EntityType
 from app.services.catalog import Catalog, Item
@@ -85,3 +87,29 @@ def item_for_url(url: str, public_url: str) -> tuple[EntityType, str] | None:
     kinds = {path: kind for kind, path in COLLECTIONS.items() if kind in _LABELS}
     kind = kinds.get(segments[1])
     return None if kind is None else (kind, segments[2])
+
+
+def oembed_document(
+    item: Item, html: str, *, public_url: str, cache_age: int, maxwidth: int | None, maxheight: int | None
+) -> dict[str, Any]:
+    """oEmbed 1.0's `rich` response for a card: its HTML, at most the consumer's width and height."""
+    return {
+        "version": "1.0",
+        "type": "rich",
+        "title": item["name"],
+        "provider_name": "micromet",
+        "provider_url": public_url,
+        "cache_age": cache_age,
+        "html": html,
+        "width": min(CARD_WIDTH, maxwidth or CARD_WIDTH),
+        "height": min(CARD_HEIGHT, maxheight or CARD_HEIGHT),
+    }
+
+
+def oembed_xml(document: dict[str, Any]) -> bytes:
+    """The same response in oEmbed's XML format: one `<oembed>` element, a child per field, text escaped."""
+    root = ElementTree.Element("oembed")
+    for name, value in document.items():
+        ElementTree.SubElement(root, name).text = str(value)
+    encoded: bytes = ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+    return encoded

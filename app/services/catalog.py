@@ -60,8 +60,13 @@ RELATIONS: dict[EntityType, tuple[str, ...]] = {
 }
 """The relations each entity type has; `include=` accepts these names."""
 
-# link predicate -> relation name, seen from the subject (outgoing) and from the object (incoming)
-_OUTGOING = {"addresses": "addresses", "used-by": "used_by", "detects": "detects", "informed-by": "informed_by"}
+OUTGOING_RELATIONS = {
+    "addresses": "addresses",
+    "used-by": "used_by",
+    "detects": "detects",
+    "informed-by": "informed_by",
+}
+"""Link predicate -> the relation's name seen from its subject; `_INCOMING` names it from its object."""
 _INCOMING = {"addresses": "addressed_by", "used-by": "concepts", "detects": "detected_by", "informed-by": "informs"}
 
 _SORTS: dict[str, tuple[str, bool]] = {"name": ("name", False), "-name": ("name", True)}
@@ -195,7 +200,7 @@ class Catalog:
         for link in self.session.exec(outgoing.order_by(col(Link.id))):
             target = EntityType(link.object_type)
             ref = _with_quote(_ref(target, link.object_slug), link)
-            relations[link.subject_slug][_OUTGOING[link.predicate]].append(ref)
+            relations[link.subject_slug][OUTGOING_RELATIONS[link.predicate]].append(ref)
         incoming = select(Link).where(Link.object_type == entity_type.value, col(Link.object_slug).in_(slugs))
         for link in self.session.exec(incoming.order_by(col(Link.id))):
             origin = EntityType(link.subject_type)
@@ -431,7 +436,7 @@ def _sparse(item: Item, fields: list[str]) -> Item:
 
 
 def _with_quote(ref: Item, link: Link) -> Item:
-    """A typed relation's reference carries the quote that states it."""
+    """A relation's reference carries the quote that states it (every seeded relation has one)."""
     if link.quote is not None:
         ref["provenance"] = {"section": link.section, "quote": link.quote, "start": link.start, "end": link.end}
     return ref

@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 
 from app.models import ENTITY_TABLES, EntityType
-from app.services.catalog import Catalog, Item
+from app.services.catalog import OUTGOING_RELATIONS, Catalog, Item
 
 MESH_URI = "http://id.nlm.nih.gov/mesh"
 NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
@@ -130,6 +130,7 @@ def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
             for entity_type, items in entities.items()
         ]
         files.append(ExportFile("section.csv", MEDIA_TYPES[export_format], _sections_csv(sections)))
+        files.append(ExportFile("relation.csv", MEDIA_TYPES[export_format], _relations_csv(entities)))
     else:
         graph = [_jsonld_node(item) for item in [*sources, *sections]]
         graph += [_jsonld_node(item) for items in entities.values() for item in items]
@@ -169,6 +170,43 @@ def _csv(entity_type: EntityType, items: list[Item]) -> bytes:
         )
         writer.writerow(["" if row[key] is None else row[key] for key in columns])
     return buffer.getvalue().encode("utf-8")
+
+
+RELATION_COLUMNS = [
+    "subject_type",
+    "subject_slug",
+    "predicate",
+    "object_type",
+    "object_slug",
+    "section",
+    "quote",
+    "start",
+    "end",
+]
+"""The columns of `relation.csv`: one row per relation, from its subject, with the quote that states it."""
+
+
+def _relations_csv(entities: dict[EntityType, list[Item]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RELATION_COLUMNS)
+    for items in entities.values():
+        for item in items:
+            for predicate, ref, quote in _outgoing(item):
+                subject, target = [item["type"], item["slug"]], [ref["type"], ref["slug"]]
+                writer.writerow(
+                    [*subject, predicate, *target, *(quote[key] for key in ("section", "quote", "start", "end"))]
+                )
+    return buffer.getvalue().encode("utf-8")
+
+
+def _outgoing(item: Item) -> list[tuple[str, Item, Item]]:
+    """The relations an item states, as (predicate, reference, quote), in the item's own order."""
+    return [
+        (predicate, ref, ref["provenance"])
+        for predicate, name in OUTGOING_RELATIONS.items()
+        for ref in item.get("relations", {}).get(name, [])
+    ]
 
 
 def _sections_csv(sections: list[Item]) -> bytes:
@@ -218,6 +256,8 @@ def _jsonld_node(item: Item) -> dict[str, Any]:
         node["sameAs"] = same_as
     if related:
         node["relatedLink"] = related
+    for predicate, ref, _quote in _outgoing(item):
+        node.setdefault(f"micromet:{predicate}", []).append({"@id": ref["href"]})
     if item.get("provenance"):
         node["citation"] = [
             {

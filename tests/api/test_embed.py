@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
@@ -134,8 +135,27 @@ def test_oembed_for_a_url_that_is_not_an_item_of_this_api_is_a_404(client: TestC
     assert_problem(client.get("/v1/oembed", params={"url": url}), 404)
 
 
-@pytest.mark.parametrize("oembed_format", ["xml", "", "JSON"])
-def test_oembed_formats_other_than_json_are_a_422(client: TestClient, oembed_format: str) -> None:
+def test_oembed_answers_the_same_response_in_xml(client: TestClient) -> None:
+    as_json = client.get("/v1/oembed", params={"url": CARD, "maxwidth": 200}).json()
+    response = client.get("/v1/oembed", params={"url": CARD, "maxwidth": 200, "format": "xml"})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/xml")
+    assert response.content.startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+    root = ElementTree.fromstring(response.content)
+    assert root.tag == "oembed"
+    assert {child.tag: child.text for child in root} == {key: str(value) for key, value in as_json.items()}
+
+
+def test_oembed_xml_escapes_the_card_html(client: TestClient) -> None:
+    body = client.get("/v1/oembed", params={"url": CARD, "format": "xml"}).text
+
+    assert "&lt;article" in body
+    assert all(len(field) == 0 for field in ElementTree.fromstring(body))  # the card's tags are text, not elements
+
+
+@pytest.mark.parametrize("oembed_format", ["yaml", "", "JSON", "json,xml"])
+def test_oembed_formats_other_than_json_and_xml_are_a_422(client: TestClient, oembed_format: str) -> None:
     response = client.get("/v1/oembed", params={"url": CARD, "format": oembed_format})
 
     assert invalid_names(assert_problem(response, 422)) == ["format"]

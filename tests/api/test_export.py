@@ -80,7 +80,7 @@ def test_csv_is_a_zip_of_one_file_per_type_with_stable_columns_and_the_manifest(
     manifest = json.loads(archive.read("manifest.json"))
 
     names = {entry["name"] for entry in manifest["files"]}
-    assert names == {f"{kind}.csv" for kind in counts if kind != "source"}
+    assert names == {f"{kind}.csv" for kind in counts if kind != "source"} | {"relation.csv"}
     for entry in manifest["files"]:
         assert sha256(archive.read(entry["name"])) == entry["sha256"]
     therapies = list(csv.reader(io.StringIO(archive.read("therapy.csv").decode())))
@@ -90,6 +90,23 @@ def test_csv_is_a_zip_of_one_file_per_type_with_stable_columns_and_the_manifest(
     assert len(therapies) - 1 == counts["therapy"]
     hormone = next(row for row in therapies if row[0] == "hormone-therapy")
     assert "C15445 (exact: Hormone Therapy)" in hormone[8]
+
+
+def test_csv_holds_every_relation_once_with_the_quote_that_states_it(client: TestClient) -> None:
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/v1/export?format=csv").content))
+    text = client.get("/v1/sources/understanding-micrometastases-in-cancer/text").text
+
+    rows = list(csv.DictReader(io.StringIO(archive.read("relation.csv").decode())))
+
+    assert list(rows[0]) == [
+        "subject_type", "subject_slug", "predicate", "object_type", "object_slug", "section", "quote", "start", "end",
+    ]  # fmt: skip
+    assert len(rows) == 25
+    assert all(text[int(row["start"]) : int(row["end"])] == row["quote"] for row in rows)
+    addresses = [row for row in rows if row["subject_slug"] == "nanotechnology"]
+    assert [(row["predicate"], row["object_slug"]) for row in addresses] == [
+        ("addresses", "small-size-and-difficult-detection")
+    ]
 
 
 def test_csv_export_is_byte_stable(client: TestClient) -> None:
@@ -189,3 +206,23 @@ def test_the_item_operations_document_json_ld(client: TestClient) -> None:
     for collection in ["detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"]:
         content = document["paths"][f"/v1/{collection}/{{slug}}"]["get"]["responses"]["200"]["content"]
         assert set(content) == {"application/json", "application/ld+json"}
+
+
+def test_jsonld_links_each_entity_to_what_it_states_a_relation_with(client: TestClient) -> None:
+    nodes = {node["@id"]: node for node in client.get("/v1/export?format=jsonld").json()["@graph"]}
+
+    liquid = nodes["/v1/detection-methods/liquid-biopsy"]
+    assert liquid["micromet:detects"] == [{"@id": "/v1/concepts/circulating-tumor-dna"}]
+    direction = nodes["/v1/research-directions/nanotechnology"]
+    assert direction["micromet:addresses"] == [{"@id": "/v1/challenges/small-size-and-difficult-detection"}]
+    # a relation appears once, on the entity that states it; its target exists in the graph
+    assert "micromet:addresses" not in nodes["/v1/challenges/small-size-and-difficult-detection"]
+    targets = [
+        ref["@id"]
+        for node in nodes.values()
+        for key, refs in node.items()
+        if key.startswith("micromet:")
+        for ref in refs
+    ]
+    assert len(targets) == 25
+    assert all(target in nodes for target in targets)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from fastapi.testclient import TestClient
 
 SOURCE = "/v1/sources/understanding-micrometastases-in-cancer"
@@ -50,7 +52,55 @@ def test_include_expands_a_typed_relation(client: TestClient) -> None:
     assert concept["codes"]
 
 
-def test_untyped_links_carry_no_quote_of_their_own(client: TestClient) -> None:
-    refs = client.get("/v1/research-directions/nanotechnology").json()["relations"]["addresses"]
+def test_nanotechnology_addresses_the_difficulty_of_detection_with_the_articles_words(client: TestClient) -> None:
+    [ref] = client.get("/v1/research-directions/nanotechnology").json()["relations"]["addresses"]
 
-    assert all("provenance" not in ref for ref in refs)
+    assert (ref["type"], ref["slug"]) == ("challenge", "small-size-and-difficult-detection")
+    assert ref["provenance"]["section"] == "future-directions"
+    assert "detecting these elusive cancer cells" in ref["provenance"]["quote"]
+    quote_holds(client, ref["provenance"])
+
+
+def test_a_challenge_is_addressed_by_directions_with_the_same_quote(client: TestClient) -> None:
+    refs = client.get("/v1/challenges/immune-evasion-and-dormancy-mechanisms").json()["relations"]["addressed_by"]
+    [forward] = client.get("/v1/research-directions/formation-and-dormancy-mechanisms").json()["relations"]["addresses"]
+
+    assert [(ref["type"], ref["slug"]) for ref in refs] == [("research-direction", "formation-and-dormancy-mechanisms")]
+    assert refs[0]["provenance"] == forward["provenance"]
+
+
+def test_a_concept_is_used_by_the_therapies_the_article_names_with_it(client: TestClient) -> None:
+    refs = client.get("/v1/concepts/systemic-therapy").json()["relations"]["used_by"]
+    chemotherapy = next(ref for ref in refs if ref["slug"] == "chemotherapy")
+
+    assert "chemotherapy" in chemotherapy["provenance"]["quote"]
+    assert "systemic therapies" in chemotherapy["provenance"]["quote"]
+    quote_holds(client, chemotherapy["provenance"])
+
+
+def test_an_entity_lists_its_concepts_with_the_words_that_tie_them(client: TestClient) -> None:
+    refs = client.get("/v1/therapies/adjuvant-therapy").json()["relations"]["concepts"]
+    [recurrence] = [ref for ref in refs if ref["slug"] == "cancer-recurrence"]
+
+    assert "to lower the risk of the cancer returning" in recurrence["provenance"]["quote"]
+    quote_holds(client, recurrence["provenance"])
+
+
+def test_every_relation_of_every_entity_carries_its_quote_both_ways(client: TestClient) -> None:
+    text = client.get(f"{SOURCE}/text").text
+    collections = ["detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"]
+    ends_seen: Counter[tuple[object, ...]] = Counter()
+    for collection in collections:
+        for item in client.get(f"/v1/{collection}?limit=100").json()["items"]:
+            for name, refs in item["relations"].items():
+                if name == "sections":
+                    continue
+                for ref in refs:
+                    quote = ref["provenance"]
+                    assert text[quote["start"] : quote["end"]] == quote["quote"], (item["slug"], name, ref)
+                    ends = sorted([(item["type"], item["slug"]), (ref["type"], ref["slug"])])
+                    ends_seen[(*ends, quote["start"], quote["end"])] += 1
+
+    # the 25 relations, each seen from both of its ends with the same quote
+    assert sum(ends_seen.values()) == 50
+    assert all(count % 2 == 0 for count in ends_seen.values())

@@ -7,7 +7,7 @@ from pydantic import Field
 from starlette.responses import HTMLResponse, Response
 
 from app.deps import CatalogDep
-from app.services.cards import CARD_HEIGHT, CARD_WIDTH, card_for, item_for_url
+from app.services.cards import card_for, item_for_url, oembed_document, oembed_xml
 from app.services.urls import COLLECTIONS
 from app.web.openapi import ITEM_ERRORS, problem_responses
 from app.web.problems import NotFoundError
@@ -20,6 +20,8 @@ EntityCollection = Literal[
     "detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"
 ]
 _TYPES = {path: kind for kind, path in COLLECTIONS.items()}
+OEMBED_XML = "text/xml"
+"""The media type oEmbed 1.0 gives its XML responses."""
 
 
 class OEmbedQuery(NoQuery):
@@ -29,9 +31,7 @@ class OEmbedQuery(NoQuery):
         description="An item URL of this API (absolute, on its public origin, or a path); it is never fetched.",
         examples=["http://127.0.0.1:8000/v1/therapies/adjuvant-therapy"],
     )
-    format: Literal["json"] = Field(
-        default="json", description="Only `json`; anything else (oEmbed's `xml` included) is a 422 naming it."
-    )
+    format: Literal["json", "xml"] = Field(default="json", description="oEmbed's two formats: `json` or `xml`.")
     maxwidth: int | None = Field(default=None, ge=1, le=10_000, description="Largest width the consumer can show.")
     maxheight: int | None = Field(default=None, ge=1, le=10_000, description="Largest height it can show.")
 
@@ -60,7 +60,13 @@ def card(
     "/oembed",
     name="oembed",
     summary="oEmbed for an item URL",
-    responses=problem_responses(404, 422, 500, 503),
+    responses={
+        200: {
+            "content": {"application/json": {}, OEMBED_XML: {}},
+            "description": "An oEmbed 1.0 `rich` response, as JSON or, for `format=xml`, as XML.",
+        },
+        **problem_responses(404, 422, 500, 503),
+    },
 )
 def oembed(request: Request, query: Annotated[OEmbedQuery, Query()], catalog: CatalogDep) -> Response:
     """An oEmbed 1.0 `rich` response whose `html` is the item's card."""
@@ -69,16 +75,15 @@ def oembed(request: Request, query: Annotated[OEmbedQuery, Query()], catalog: Ca
     if target is None:
         raise NotFoundError(f"{query.url!r} is not an item URL of this API ({public_url}/v1/{{type}}/{{slug}}).")
     html, item = card_for(catalog, *target, public_url)
-    return JSONBytesResponse(
-        {
-            "version": "1.0",
-            "type": "rich",
-            "title": item["name"],
-            "provider_name": "micromet",
-            "provider_url": public_url,
-            "cache_age": request.app.state.settings.cache_max_age,
-            "html": html,
-            "width": min(CARD_WIDTH, query.maxwidth or CARD_WIDTH),
-            "height": min(CARD_HEIGHT, query.maxheight or CARD_HEIGHT),
-        }
+    settings = request.app.state.settings
+    document = oembed_document(
+        item,
+        html,
+        public_url=public_url,
+        cache_age=settings.cache_max_age,
+        maxwidth=query.maxwidth,
+        maxheight=query.maxheight,
     )
+    if query.format == "xml":
+        return Response(oembed_xml(document), media_type=OEMBED_XML)
+    return JSONBytesResponse(document)
