@@ -25,7 +25,10 @@ from app.models.challenge import ChallengePublic
 from app.models.concept import ConceptPublic
 from app.models.dataset import MetaPublic
 from app.models.detection_method import DetectionMethodPublic
+from app.models.export import ExportManifest
 from app.models.finding import FindingPublic
+from app.models.health import Health, Readiness
+from app.models.oembed import OEmbedPublic
 from app.models.research_direction import ResearchDirectionPublic
 from app.models.search import SearchPage
 from app.models.section import SectionPublic
@@ -224,11 +227,11 @@ class Client:
     def get_json(self, path: str, params: Params | None = None) -> Any:
         return self.request(path, params).json()
 
-    def healthz(self) -> dict[str, Any]:
-        return dict(self.get_json("/healthz"))
+    def healthz(self) -> Health:
+        return Health.model_validate(self.get_json("/healthz"))
 
-    def readyz(self) -> dict[str, Any]:
-        return dict(self.get_json("/readyz"))
+    def readyz(self) -> Readiness:
+        return Readiness.model_validate(self.get_json("/readyz"))
 
     def search(self, q: str, **params: Any) -> SearchPage:
         return SearchPage.model_validate(self.get_json("/v1/search", {"q": q, **params}))
@@ -248,15 +251,16 @@ class Client:
     def export(self, format: str = "json") -> bytes:
         return self.request("/v1/export", {"format": format}).content
 
-    def export_manifest(self, format: str = "json") -> dict[str, Any]:
-        return dict(self.get_json("/v1/export/manifest", {"format": format}))
+    def export_manifest(self, format: str = "json") -> ExportManifest:
+        return ExportManifest.model_validate(self.get_json("/v1/export/manifest", {"format": format}))
 
     def card(self, collection: str, slug: str) -> str:
         return self.request(f"/v1/{collection}/{slug}/card").text
 
-    def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> dict[str, Any]:
+    def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> OEmbedPublic:
         """oEmbed's JSON for an item URL (the API's `format=xml` is for consumers that want XML)."""
-        return dict(self.get_json("/v1/oembed", {"url": url, "maxwidth": maxwidth, "maxheight": maxheight}))
+        params = {"url": url, "maxwidth": maxwidth, "maxheight": maxheight}
+        return OEmbedPublic.model_validate(self.get_json("/v1/oembed", params))
 
 
 class AsyncClient:
@@ -290,11 +294,11 @@ class AsyncClient:
     async def get_json(self, path: str, params: Params | None = None) -> Any:
         return (await self.request(path, params)).json()
 
-    async def healthz(self) -> dict[str, Any]:
-        return dict(await self.get_json("/healthz"))
+    async def healthz(self) -> Health:
+        return Health.model_validate(await self.get_json("/healthz"))
 
-    async def readyz(self) -> dict[str, Any]:
-        return dict(await self.get_json("/readyz"))
+    async def readyz(self) -> Readiness:
+        return Readiness.model_validate(await self.get_json("/readyz"))
 
     async def search(self, q: str, **params: Any) -> SearchPage:
         return SearchPage.model_validate(await self.get_json("/v1/search", {"q": q, **params}))
@@ -314,12 +318,12 @@ class AsyncClient:
     async def export(self, format: str = "json") -> bytes:
         return (await self.request("/v1/export", {"format": format})).content
 
-    async def export_manifest(self, format: str = "json") -> dict[str, Any]:
-        return dict(await self.get_json("/v1/export/manifest", {"format": format}))
+    async def export_manifest(self, format: str = "json") -> ExportManifest:
+        return ExportManifest.model_validate(await self.get_json("/v1/export/manifest", {"format": format}))
 
     async def card(self, collection: str, slug: str) -> str:
         return (await self.request(f"/v1/{collection}/{slug}/card")).text
 
-    async def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> dict[str, Any]:
+    async def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> OEmbedPublic:
         params = {"url": url, "maxwidth": maxwidth, "maxheight": maxheight}
-        return dict(await self.get_json("/v1/oembed", params))
+        return OEmbedPublic.model_validate(await self.get_json("/v1/oembed", params))

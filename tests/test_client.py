@@ -84,13 +84,13 @@ def test_search_sections_text_meta_export_and_embed(api: Client) -> None:
     assert api.sections(source).total == api.meta().counts["section"]
     assert api.section(source, "introduction").slug == "introduction"
     assert api.source_text(source).startswith("Understanding Micrometastases in Cancer")
-    assert api.export_manifest()["dataset_version"] == api.meta().dataset_version
+    assert api.export_manifest().dataset_version == api.meta().dataset_version
     assert api.export("ndjson").count(b"\n") == sum(api.meta().counts.values())
     assert "micromet-card" in api.card("therapies", "adjuvant-therapy")
-    assert api.oembed("/v1/therapies/adjuvant-therapy")["type"] == "rich"
-    assert api.oembed("/v1/therapies/adjuvant-therapy", maxwidth=200)["width"] == 200
-    assert api.healthz() == {"status": "ok"}
-    assert api.readyz()["status"] == "ready"
+    assert api.oembed("/v1/therapies/adjuvant-therapy").type == "rich"
+    assert api.oembed("/v1/therapies/adjuvant-therapy", maxwidth=200).width == 200
+    assert api.healthz().status == "ok"
+    assert api.readyz().status == "ready"
 
 
 def test_conditional_requests_revalidate_with_the_etag(api_app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine, inspect, text
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
@@ -17,6 +18,7 @@ from app import migrations
 from app.cli import EXIT_SCHEMA, cli
 from app.content.pipeline import seed
 from app.db import create_db_engine
+from app.main import create_app
 from app.settings import PROJECT_ROOT, Settings
 from tests.postgres import postgres_database
 
@@ -176,3 +178,34 @@ def test_the_cli_seed_on_an_old_schema_exits_5_and_says_what_to_run(
     assert result.exit_code == EXIT_SCHEMA
     assert "run `micromet db upgrade`" in result.output
     assert "Traceback" not in result.output
+
+
+def serving(database_url: str) -> TestClient:
+    """A client of an app serving an existing database, as a replica does (no seeding at start)."""
+    settings = Settings(database_url=database_url, seed_dir=SEED_DIR, auto_seed=False)
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+def test_readiness_names_the_schema_revision_it_serves(blank: Engine, database_url: str) -> None:
+    seed(blank, SEED_DIR)
+
+    with serving(database_url) as client:
+        ready = client.get("/readyz")
+
+    assert ready.status_code == 200
+    assert ready.json()["schema_revision"] == migrations.head_revision()
+
+
+def test_a_seeded_database_behind_head_is_alive_but_not_ready(blank: Engine, database_url: str) -> None:
+    seed(blank, SEED_DIR)
+    migrations.downgrade(blank, "0004")
+
+    with serving(database_url) as client:
+        alive, ready = client.get("/healthz"), client.get("/readyz")
+
+    assert alive.status_code == 200
+    assert ready.status_code == 503
+    assert ready.headers["content-type"] == "application/problem+json"
+    assert "revision 0004" in ready.json()["detail"]
+    assert f"serves {migrations.head_revision()}" in ready.json()["detail"]
+    assert "micromet db upgrade" in ready.json()["detail"]

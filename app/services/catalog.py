@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, SQLModel, col, select
 
 from app import __version__
+from app.migrations import head_revision, revision_of
 from app.models import (
     ENTITY_TABLES,
     Challenge,
@@ -374,6 +375,18 @@ class Catalog:
         if info is None:
             raise ServiceUnavailableError("The database has not been seeded yet.")
         return info
+
+    def readiness(self) -> Item:
+        """Ready when the database is seeded and its schema is the revision this code serves; a 503 saying
+        what to run otherwise (a replica of a newer release on an older schema would fail on what changed)."""
+        info = self.dataset()
+        revision, expected = revision_of(self.session.connection()), head_revision()
+        if revision != expected:
+            raise ServiceUnavailableError(
+                f"The database schema is at revision {revision or 'none'}; this release serves {expected}. "
+                "Run `micromet db upgrade`."
+            )
+        return {"status": "ready", "dataset_version": info.version, "schema_revision": revision}
 
     def meta(self) -> Item:
         """Versions, generation time, counts and source checksums."""

@@ -7,6 +7,7 @@ from pydantic import Field
 from starlette.responses import HTMLResponse, Response
 
 from app.deps import CatalogDep
+from app.models.oembed import OEmbedPublic
 from app.services.cards import card_for, item_for_url, oembed_document, oembed_xml
 from app.services.urls import COLLECTIONS
 from app.web.openapi import ITEM_ERRORS, problem_responses
@@ -60,6 +61,7 @@ def card(
     "/oembed",
     name="oembed",
     summary="oEmbed for an item URL",
+    response_model=OEmbedPublic,
     responses={
         200: {
             "content": {"application/json": {}, OEMBED_XML: {}},

@@ -8,6 +8,7 @@ from pydantic import Field
 from starlette.responses import Response
 
 from app.deps import CatalogDep
+from app.models.export import ExportManifest
 from app.services.export import ExportFormat, build_export
 from app.web.openapi import problem_responses
 from app.web.query import NoQuery
@@ -57,7 +58,7 @@ def download(query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Res
     return Response(file.content, media_type=file.media_type, headers=headers)
 
 
-@router.get("/manifest", name="manifest", summary="Describe an export", responses=ERRORS)
+@router.get("/manifest", name="manifest", summary="Describe an export", response_model=ExportManifest, responses=ERRORS)
 def manifest(query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Response:
     """The dataset version and, for each file of the export, its name, media type, size and sha256."""
     body: dict[str, Any] = build_export(catalog, query.format).manifest()
