@@ -48,11 +48,11 @@ async def run_search(
     state = request.app.state
 
     def run() -> SearchOutcome:
-        with Session(state.engine) as session:
+        with state.engine.connect() as connection:
             stamp = state.dataset_clock.latest
-            version = stamp.version if stamp is not None else Catalog(session).dataset().version
+            version = stamp.version if stamp is not None else Catalog(Session(connection)).dataset().version
             return search(
-                session,
+                connection,
                 state.search_backend,
                 state.speller,
                 version,

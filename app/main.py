@@ -112,7 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     app.include_router(health.router)
-    app.include_router(v1.router)
+    for router in v1.ROUTERS:
+        app.include_router(router, prefix=v1.PREFIX)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
     # Outermost last: HEAD, security headers, CORS, the request-target checks, the response cache, and innermost

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from app.search.query import ParsedQuery
@@ -58,7 +59,7 @@ class SearchBackend(Protocol):
 
     def search(
         self,
-        session: Session,
+        connection: Connection,
         query: ParsedQuery,
         types: list[str],
         limit: int,
@@ -66,7 +67,8 @@ class SearchBackend(Protocol):
         code: str | None = None,
     ) -> EngineResults:
         """Rank the documents matching every phrase of `query`, restricted to `types` (all when empty); with
-        `code`, only documents of entities carrying that vocabulary code match at all (facets included)."""
+        `code`, only documents of entities carrying that vocabulary code match at all (facets included). It
+        takes a plain connection, not an ORM session: every new query pays for whatever it is given."""
 
     def speller(self) -> Speller:
         """The typo corrector that suits this engine (one per app: it may cache the lexicon)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit
@@ -59,7 +59,7 @@ class PostgresSearch:
 
     def search(
         self,
-        session: Session,
+        connection: Connection,
         query: ParsedQuery,
         types: list[str],
         limit: int,
@@ -75,7 +75,7 @@ class PostgresSearch:
         coded = " AND (CAST(:code AS text) IS NULL OR CAST(:code AS text) = ANY(i.codes))"
         facets = {
             row[0]: row[1]
-            for row in session.execute(
+            for row in connection.execute(
                 text(
                     f"{matched}SELECT i.type, count(*) FROM search_index AS i, q WHERE i.document @@ q.query"
                     f"{coded} GROUP BY i.type"
@@ -88,7 +88,7 @@ class PostgresSearch:
         params |= {"exact": " ".join(query.words), "limit": limit, "offset": offset, "types": types or None}
         params |= {"code": code}
         params |= {"options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=8"}
-        rows = session.execute(
+        rows = connection.execute(
             text(
                 f"{matched}, ranked AS ("
                 f"  SELECT i.id, ts_rank('{RANK_WEIGHTS}', i.document, q.query)"
@@ -119,20 +119,20 @@ class PostgresSearch:
 class TrigramSpeller:
     """The most similar indexed word by trigram similarity (ties go to the commoner word)."""
 
-    def corrections(self, session: Session, version: str, words: list[str]) -> dict[str, str]:
+    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
         """Known words are found in one primary-key lookup; each unknown one is then matched with `%` (the
         trigram index) and kept only above the cutoff."""
         candidates = sorted({word for word in words if correctable(word)})
         if not candidates:
             return {}
         known = set(
-            session.scalars(text("SELECT term FROM search_term WHERE term = ANY(:words)"), {"words": candidates})
+            connection.scalars(text("SELECT term FROM search_term WHERE term = ANY(:words)"), {"words": candidates})
         )
         found: dict[str, str] = {}
         for word in candidates:
             if word in known:
                 continue
-            row = session.execute(
+            row = connection.execute(
                 text(
                     "SELECT term, similarity(term, :word) AS score FROM search_term WHERE term % :word "
                     "ORDER BY score DESC, documents DESC, term LIMIT 1"

@@ -7,7 +7,8 @@ import html
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection
+from sqlmodel import col, select
 
 from app.models import SearchTerm
 from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, SearchableType, SearchBackend
@@ -20,7 +21,7 @@ SIMILARITY_CUTOFF = 0.8
 class Speller(Protocol):
     """Suggests indexed words for the words of a query that matched nothing."""
 
-    def corrections(self, session: Session, version: str, words: list[str]) -> dict[str, str]:
+    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
         """For each word the index does not hold, its closest indexed word, where one is close enough."""
 
 
@@ -41,9 +42,9 @@ class Lexicon:
         self.terms = frozenset(self.ordered)
 
     @classmethod
-    def load(cls, session: Session, version: str) -> Lexicon:
+    def load(cls, connection: Connection, version: str) -> Lexicon:
         """Read the vocabulary, most common words first (so ties favour them)."""
-        ordered = list(session.exec(select(SearchTerm.term).order_by(col(SearchTerm.documents).desc())))
+        ordered = list(connection.scalars(select(SearchTerm.term).order_by(col(SearchTerm.documents).desc())))
         return cls(version=version, ordered=ordered)
 
     def corrections(self, words: list[str]) -> dict[str, str]:
@@ -67,16 +68,16 @@ class DifflibSpeller:
     def __init__(self) -> None:
         self._current: Lexicon | None = None
 
-    def lexicon(self, session: Session, version: str) -> Lexicon:
+    def lexicon(self, connection: Connection, version: str) -> Lexicon:
         """The lexicon for `version`, loading it on first use (one version kept)."""
         current = self._current
         if current is None or current.version != version:
-            current = self._current = Lexicon.load(session, version)
+            current = self._current = Lexicon.load(connection, version)
         return current
 
-    def corrections(self, session: Session, version: str, words: list[str]) -> dict[str, str]:
+    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
         """The closest lexicon word (difflib ratio >= 0.8) for each unknown word."""
-        return self.lexicon(session, version).corrections(words)
+        return self.lexicon(connection, version).corrections(words)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class SearchOutcome:
 
 
 def search(
-    session: Session,
+    connection: Connection,
     backend: SearchBackend,
     speller: Speller,
     version: str,
@@ -106,14 +107,14 @@ def search(
     query = parse_query(text)
     if not query.phrases:
         return SearchOutcome([], 0, _all_facets({}), None)
-    results = backend.search(session, query, types, limit, offset, code)
+    results = backend.search(connection, query, types, limit, offset, code)
     did_you_mean = None
     if not results.facets:
-        corrections = speller.corrections(session, version, query.words)
+        corrections = speller.corrections(connection, version, query.words)
         if corrections:
             corrected: ParsedQuery = query.replaced(corrections)
             did_you_mean = corrected.display()
-            results = backend.search(session, corrected, types, limit, offset, code)
+            results = backend.search(connection, corrected, types, limit, offset, code)
     return _outcome(results, types, marks, did_you_mean)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from contextlib import closing
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit, SearchableType
@@ -50,7 +50,7 @@ class SQLiteSearch:
 
     def search(
         self,
-        session: Session,
+        connection: Connection,
         query: ParsedQuery,
         types: list[str],
         limit: int,
@@ -67,7 +67,7 @@ class SQLiteSearch:
             match = f'({match}) AND codes : "{code.lower()}"'
         filtered = f"({match}) AND ({' OR '.join(_type_phrase(kind) for kind in types)})" if types else match
         # The driver's own cursor: this is every new query's path, and it needs no per-row processing.
-        with closing(session.connection().connection.cursor()) as cursor:
+        with closing(connection.connection.cursor()) as cursor:
             facets = self._facets(cursor, match)
             if not any(count for kind, count in facets.items() if not types or kind in types):
                 return EngineResults(hits=[], facets=facets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from app.search.backend import EngineResults
@@ -21,7 +22,7 @@ class UnsupportedSearch:
 
     def search(
         self,
-        session: Session,
+        connection: Connection,
         query: ParsedQuery,
         types: list[str],
         limit: int,

@@ -48,11 +48,9 @@ def link_header(url: URL, query: QueryParams, *, total: int, limit: int, offset:
     if offset + limit < total:
         targets.append(("next", offset + limit))
     targets.append(("last", last))
-    others = [(key, value) for key, value in query.multi_items() if key not in ("offset", "limit")]
-    links = []
-    for rel, target in targets:
-        target_query = urlencode([*others, ("limit", str(limit)), ("offset", str(target))])
-        links.append(f'<{url.path}?{target_query}>; rel="{rel}"')
+    others = urlencode([(key, value) for key, value in query.multi_items() if key not in ("offset", "limit")])
+    base = f"{url.path}?{others}&limit={limit}&offset=" if others else f"{url.path}?limit={limit}&offset="
+    links = [f'<{base}{target}>; rel="{rel}"' for rel, target in targets]
     return ", ".join(links)
 
 

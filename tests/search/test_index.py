@@ -18,8 +18,8 @@ from tests.content.helpers import read_items, write_items
 
 
 def hits(engine: Engine, q: str) -> list[str]:
-    with Session(engine) as session:
-        results = search_backend("sqlite").search(session, parse_query(q), [], 100, 0)
+    with engine.connect() as connection:
+        results = search_backend("sqlite").search(connection, parse_query(q), [], 100, 0)
     return [hit.slug for hit in results.hits]
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlmodel import Session
 
 from app.content.pipeline import seed
 from app.db import create_db_engine
@@ -54,7 +53,7 @@ def test_the_seed_builds_a_trigram_index_on_the_lexicon(postgres: Engine) -> Non
     ],
 )
 def test_trigram_corrections(postgres: Engine, typed: list[str], expected: dict[str, str]) -> None:
-    with Session(postgres) as session:
-        found = TrigramSpeller().corrections(session, "any", typed)
+    with postgres.connect() as connection:
+        found = TrigramSpeller().corrections(connection, "any", typed)
 
     assert found == expected

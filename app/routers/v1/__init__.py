@@ -18,20 +18,24 @@ from app.routers.v1 import (
 )
 from app.services.urls import API_PREFIX
 
-router = APIRouter(prefix=API_PREFIX)
-# Search first: it is the route most often computed in full (new queries miss the response cache).
-for module in (
-    search,
-    detection_methods,
-    therapies,
-    challenges,
-    research_directions,
-    findings,
-    concepts,
-    sources,
-    sections,
-    meta,
-    export,
-    embed,
-):
-    router.include_router(module.router)
+PREFIX = API_PREFIX
+ROUTERS: tuple[APIRouter, ...] = tuple(
+    module.router
+    # Search first: it is the route most often computed in full (new queries miss the response cache).
+    for module in (
+        search,
+        detection_methods,
+        therapies,
+        challenges,
+        research_directions,
+        findings,
+        concepts,
+        sources,
+        sections,
+        meta,
+        export,
+        embed,
+    )
+)
+"""The resources' routers, in matching order; the app includes each under `PREFIX` directly (FastAPI matches
+nested routers level by level on every request, so one level fewer is measurably cheaper)."""
