@@ -111,9 +111,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app.state.settings = settings
     install_problem_handlers(app)
-    app.include_router(health.router)
     for router in v1.ROUTERS:
         app.include_router(router, prefix=v1.PREFIX)
+    app.include_router(health.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
     # Outermost last: HEAD, security headers, CORS, the request-target checks, the response cache, and innermost

@@ -140,5 +140,8 @@ def mark_snippet(snippet: str, marks: tuple[str, str]) -> str:
     return html.escape(" ".join(snippet.split())).replace(MARK_OPEN, opening).replace(MARK_CLOSE, closing)
 
 
+_FACET_TYPES = tuple(kind.value for kind in SearchableType)
+
+
 def _all_facets(counts: dict[str, int]) -> dict[str, int]:
-    return {kind.value: counts.get(kind.value, 0) for kind in SearchableType}
+    return {kind: counts.get(kind, 0) for kind in _FACET_TYPES}

@@ -26,6 +26,10 @@ SNIPPET_TOKENS = 16
 EXACT_NAME_BONUS = 100.0
 """Added to the score of a hit whose name is exactly the query's words, so that it ranks first."""
 
+GROUPED_FACETS_LIMIT = 500
+"""Up to this many hits, facets come from one grouped pass over the hits' rows (cheaper than a count per type);
+beyond it, from the index alone."""
+
 _RANK = f"-bm25(search_fts, {', '.join(str(weight) for weight in WEIGHTS.values())})"
 
 
@@ -82,10 +86,18 @@ class SQLiteSearch:
 
     @staticmethod
     def _facets(cursor: Any, match: str) -> dict[str, int]:
-        """Hits per type, from the index alone (one count per type)."""
+        """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;
+        many are counted from the index alone, one count per type, so that no query reads thousands of rows."""
         total = cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)).fetchone()[0]
         if not total:
             return {}
+        if total <= GROUPED_FACETS_LIMIT:
+            rows = cursor.execute(
+                "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
+                "WHERE search_fts MATCH ? GROUP BY d.type",
+                (match,),
+            ).fetchall()
+            return dict(rows)
         counts = {}
         for kind in SearchableType:
             expression = f"({match}) AND {_type_phrase(kind.value)}"

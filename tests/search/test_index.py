@@ -59,3 +59,21 @@ def test_a_failed_seed_leaves_the_previous_index(engine: Engine, seed_dir: Path)
         write_dataset(engine, broken)
 
     assert hits(engine, "liquid biopsy") == before
+
+
+@pytest.mark.parametrize("q", ["micrometastases", "therapy", "detection", "liquid biopsy", '"tumor DNA"', "cancer"])
+def test_grouped_facets_equal_the_per_type_counts_of_the_index(
+    engine: Engine, seed_dir: Path, monkeypatch: pytest.MonkeyPatch, q: str
+) -> None:
+    """Few hits are grouped in one pass, many are counted per type from the index: both give the same facets."""
+    from app.search import sqlite
+
+    seed(engine, seed_dir)
+    backend = search_backend("sqlite")
+    with engine.connect() as connection:
+        grouped = backend.search(connection, parse_query(q), [], 5, 0).facets
+        monkeypatch.setattr(sqlite, "GROUPED_FACETS_LIMIT", 0)
+        counted = backend.search(connection, parse_query(q), [], 5, 0).facets
+
+    assert sum(grouped.values()) > 0
+    assert grouped == counted
