@@ -104,3 +104,11 @@ def test_every_relation_of_every_entity_carries_its_quote_both_ways(client: Test
     # the 25 relations, each seen from both of its ends with the same quote
     assert sum(ends_seen.values()) == 50
     assert all(count % 2 == 0 for count in ends_seen.values())
+
+
+def test_include_expands_a_relation_seen_from_its_object(client: TestClient) -> None:
+    body = client.get("/v1/challenges/small-size-and-difficult-detection?include=addressed_by").json()
+
+    embedded = body["embedded"]["addressed_by"]
+    assert sorted(direction["slug"] for direction in embedded) == ["molecular-imaging", "nanotechnology"]
+    assert all(direction["type"] == "research-direction" for direction in embedded)
