@@ -50,7 +50,11 @@ async def run_search(
     def run() -> SearchOutcome:
         with state.engine.connect() as connection:
             stamp = state.dataset_clock.latest
-            version = stamp.version if stamp is not None else Catalog(Session(connection)).dataset().version
+            if stamp is not None:
+                version = stamp.version
+            else:
+                with Session(connection) as session:
+                    version = Catalog(session).dataset().version
             return search(
                 connection,
                 state.search_backend,

@@ -17,6 +17,7 @@ from app.db import create_db_engine
 from app.routers import health, v1
 from app.search.backend import search_backend
 from app.services.catalog import Catalog
+from app.services.urls import API_PREFIX
 from app.settings import Settings
 from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseStore
 from app.web.docs import OPENAPI_URL, install_docs
@@ -112,7 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     install_problem_handlers(app)
     for router in v1.ROUTERS:
-        app.include_router(router, prefix=v1.PREFIX)
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]

@@ -59,6 +59,7 @@ def test_an_unseeded_database_is_not_ready_but_alive(tmp_path: Path) -> None:
         assert_problem(client.get("/readyz"), 503)
         assert_problem(client.get("/v1/meta"), 503)
         assert_problem(client.get("/v1/therapies"), 503)
+        assert_problem(client.get("/v1/search?q=biopsy"), 503)
 
 
 def test_a_database_with_a_schema_but_no_dataset_is_not_ready(tmp_path: Path) -> None:

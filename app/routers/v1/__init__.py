@@ -16,9 +16,7 @@ from app.routers.v1 import (
     sources,
     therapies,
 )
-from app.services.urls import API_PREFIX
 
-PREFIX = API_PREFIX
 ROUTERS: tuple[APIRouter, ...] = tuple(
     module.router
     # Search first: it is the route most often computed in full (new queries miss the response cache).
@@ -37,5 +35,5 @@ ROUTERS: tuple[APIRouter, ...] = tuple(
         embed,
     )
 )
-"""The resources' routers, in matching order; the app includes each under `PREFIX` directly (FastAPI matches
+"""The resources' routers, in matching order; the app includes each under `API_PREFIX` directly (FastAPI matches
 nested routers level by level on every request, so one level fewer is measurably cheaper)."""
