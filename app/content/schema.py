@@ -6,8 +6,6 @@ API. Unknown keys are rejected, so that a misspelt field in a YAML file cannot b
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
 # SQLModel types its `model_config` as this TypedDict; it is the documented way to set pydantic options.
@@ -20,6 +18,7 @@ from app.models import (
     EntityType,
     FindingBase,
     MatchType,
+    Predicate,
     ResearchDirectionBase,
     TherapyBase,
 )
@@ -49,9 +48,6 @@ class CodeSpec(BaseModel):
     system: str = Field(description="`mesh` or `ncit`.")
     code: str
     match: MatchType
-
-
-Predicate = Literal["addresses", "detects", "informed-by", "used-by"]
 
 
 class RelationSpec(BaseModel):

@@ -14,13 +14,14 @@ from dataclasses import replace
 from enum import StrEnum
 
 from app.content.text import Span, sentences
-from app.content.validate import ADDRESSES, ValidatedDataset
+from app.content.validate import ValidatedDataset
 from app.models import (
     ENTITY_TABLES,
     EntityTable,
     EntityType,
     FindingTopic,
     Link,
+    Predicate,
     Provenance,
     ResearchPurpose,
     Specimen,
@@ -87,7 +88,7 @@ def synthetic_dataset(
                 Link(
                     subject_type=EntityType.RESEARCH_DIRECTION.value,
                     subject_slug=direction.slug,
-                    predicate=ADDRESSES,
+                    predicate=Predicate.ADDRESSES.value,
                     object_type=EntityType.CHALLENGE.value,
                     object_slug=generator.choice(challenges),
                     section=quote.section,

@@ -18,7 +18,9 @@ from app.content.schema import ConceptSpec, EntitySpec, QuoteSpec
 from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
 from app.content.vocabulary import Vocabulary
 from app.models import (
+    CURATED_TYPES,
     ENTITY_TABLES,
+    RELATION_KINDS,
     EntityCode,
     EntityTable,
     EntityType,
@@ -31,17 +33,6 @@ from app.models import (
 DERIVED_FORMAT = 5
 """Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
 next seed rewrites a database built by older code even when the content itself is unchanged."""
-
-ADDRESSES = "addresses"
-_ENTITIES = frozenset(ENTITY_TABLES)
-TYPED_RELATIONS: dict[str, tuple[frozenset[EntityType], frozenset[EntityType]]] = {
-    ADDRESSES: (frozenset({EntityType.RESEARCH_DIRECTION}), frozenset({EntityType.CHALLENGE})),
-    "detects": (frozenset({EntityType.DETECTION_METHOD}), frozenset({EntityType.CONCEPT})),
-    "informed-by": (frozenset({EntityType.THERAPY}), frozenset({EntityType.CONCEPT})),
-    "used-by": (frozenset({EntityType.CONCEPT}), _ENTITIES),
-}
-"""Every relation the content may state: predicate -> (subject types, object types). Each one the content
-states carries its own quote, found in its section like any other."""
 
 
 @dataclass
@@ -234,24 +225,24 @@ def _relations(
     label: str,
     problems: list[str],
 ) -> list[Link]:
-    """The relations the entity states, each pointing at a known entity of a type its predicate allows, with
-    its quote found in its section; the same relation stated twice is a problem."""
+    """The relations the entity states (kinds in `RELATION_KINDS`), each pointing at a known entity of a type
+    its kind allows, with its quote found in its section; the same relation stated twice is a problem."""
     links: list[Link] = []
     seen: set[tuple[str, EntityType, str]] = set()
     for relation in item.relations:
-        subject_types, object_types = TYPED_RELATIONS[relation.predicate]
-        if entity_type not in subject_types:
-            problems.append(f"{label}: only {_kinds(subject_types)} can state {relation.predicate}")
+        kind = RELATION_KINDS[relation.predicate]
+        if entity_type not in kind.subjects:
+            problems.append(f"{label}: only {_kinds(kind.subjects)} can state {relation.predicate}")
             continue
-        if relation.type not in object_types:
+        if relation.type not in kind.objects:
             problems.append(
-                f"{label}: {relation.predicate} points at a {relation.type}; it must point at {_kinds(object_types)}"
+                f"{label}: {relation.predicate} points at a {relation.type}; it must point at {_kinds(kind.objects)}"
             )
             continue
         if relation.slug not in known.get(relation.type, set()):
             problems.append(f"{label}: {relation.predicate} points at unknown {relation.type} {relation.slug!r}")
             continue
-        key = (relation.predicate, relation.type, relation.slug)
+        key = (relation.predicate.value, relation.type, relation.slug)
         if key in seen:
             problems.append(f"{label}: {relation.predicate} {relation.type} {relation.slug!r} is stated twice")
             continue
@@ -264,7 +255,7 @@ def _relations(
             Link(
                 subject_type=entity_type.value,
                 subject_slug=item.slug,
-                predicate=relation.predicate,
+                predicate=relation.predicate.value,
                 object_type=relation.type.value,
                 object_slug=relation.slug,
                 section=relation.section,
@@ -277,7 +268,7 @@ def _relations(
 
 
 def _kinds(types: frozenset[EntityType]) -> str:
-    return "an entity" if types == _ENTITIES else " or ".join(sorted(f"a {kind}" for kind in types))
+    return "an entity" if types == CURATED_TYPES else " or ".join(sorted(f"a {kind}" for kind in types))
 
 
 def _codes(

@@ -15,7 +15,7 @@ from app.models.concept import Concept, ConceptBase
 from app.models.dataset import DatasetInfo
 from app.models.detection_method import DetectionMethod, DetectionMethodBase
 from app.models.finding import Finding, FindingBase
-from app.models.link import Link
+from app.models.link import CURATED_TYPES, RELATION_KINDS, Link, Predicate, RelationKind
 from app.models.provenance import Provenance, ProvenanceBase
 from app.models.research_direction import ResearchDirection, ResearchDirectionBase
 from app.models.search import SearchDocument, SearchTerm
@@ -37,7 +37,9 @@ ENTITY_TABLES: dict[EntityType, type[EntityTable]] = {
 """The curated entity types and their tables (sources and sections are stored apart)."""
 
 __all__ = [
+    "CURATED_TYPES",
     "ENTITY_TABLES",
+    "RELATION_KINDS",
     "Challenge",
     "ChallengeBase",
     "CodeBase",
@@ -57,8 +59,10 @@ __all__ = [
     "Invasiveness",
     "Link",
     "MatchType",
+    "Predicate",
     "Provenance",
     "ProvenanceBase",
+    "RelationKind",
     "ResearchDirection",
     "ResearchDirectionBase",
     "ResearchPurpose",

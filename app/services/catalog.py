@@ -17,6 +17,7 @@ from app import __version__
 from app.migrations import head_revision, revision_of
 from app.models import (
     ENTITY_TABLES,
+    RELATION_KINDS,
     Challenge,
     Concept,
     DatasetInfo,
@@ -24,6 +25,7 @@ from app.models import (
     EntityTable,
     EntityType,
     Link,
+    Predicate,
     Provenance,
     Section,
     Source,
@@ -51,24 +53,20 @@ PUBLIC_MODELS: dict[EntityType, type[SQLModel]] = {
     EntityType.SECTION: SectionPublic,
 }
 
+
+def _relation_names(entity_type: EntityType) -> tuple[str, ...]:
+    """`sections`, then each kind of relation the type can be at either end of (its object-side name first)."""
+    names = ["sections"]
+    for kind in RELATION_KINDS.values():
+        names += [kind.inverse] if entity_type in kind.objects else []
+        names += [kind.name] if entity_type in kind.subjects else []
+    return tuple(names)
+
+
 RELATIONS: dict[EntityType, tuple[str, ...]] = {
-    EntityType.DETECTION_METHOD: ("sections", "concepts", "detects"),
-    EntityType.THERAPY: ("sections", "concepts", "informed_by"),
-    EntityType.CHALLENGE: ("sections", "concepts", "addressed_by"),
-    EntityType.RESEARCH_DIRECTION: ("sections", "concepts", "addresses"),
-    EntityType.FINDING: ("sections", "concepts"),
-    EntityType.CONCEPT: ("sections", "concepts", "used_by", "detected_by", "informs"),
+    entity_type: _relation_names(entity_type) for entity_type in ENTITY_TABLES
 }
 """The relations each entity type has; `include=` accepts these names."""
-
-OUTGOING_RELATIONS = {
-    "addresses": "addresses",
-    "used-by": "used_by",
-    "detects": "detects",
-    "informed-by": "informed_by",
-}
-"""Link predicate -> the relation's name seen from its subject; `_INCOMING` names it from its object."""
-_INCOMING = {"addresses": "addressed_by", "used-by": "concepts", "detects": "detected_by", "informed-by": "informs"}
 
 _SORTS: dict[str, tuple[str, bool]] = {"name": ("name", False), "-name": ("name", True)}
 _SORTS |= {"slug": ("slug", False), "-slug": ("slug", True)}
@@ -201,12 +199,12 @@ class Catalog:
         for link in self.session.exec(outgoing.order_by(col(Link.id))):
             target = EntityType(link.object_type)
             ref = _with_quote(_ref(target, link.object_slug), link)
-            relations[link.subject_slug][OUTGOING_RELATIONS[link.predicate]].append(ref)
+            relations[link.subject_slug][RELATION_KINDS[Predicate(link.predicate)].name].append(ref)
         incoming = select(Link).where(Link.object_type == entity_type.value, col(Link.object_slug).in_(slugs))
         for link in self.session.exec(incoming.order_by(col(Link.id))):
             origin = EntityType(link.subject_type)
             ref = _with_quote(_ref(origin, link.subject_slug), link)
-            relations[link.object_slug][_INCOMING[link.predicate]].append(ref)
+            relations[link.object_slug][RELATION_KINDS[Predicate(link.predicate)].inverse].append(ref)
         return relations
 
     def _embed(self, refs: list[Item]) -> list[Item]:
@@ -241,7 +239,9 @@ class Catalog:
         if name == "challenge":
             self._check_exists("challenge", value, col(Challenge.slug), col(Challenge.position))
             addressing = select(Link.subject_slug).where(
-                Link.subject_type == entity_type.value, Link.predicate == "addresses", Link.object_slug == value
+                Link.subject_type == entity_type.value,
+                Link.predicate == Predicate.ADDRESSES.value,
+                Link.object_slug == value,
             )
             return col(table.slug).in_(addressing)
         if name == "code":

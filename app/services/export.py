@@ -17,8 +17,8 @@ from typing import Any
 
 import orjson
 
-from app.models import ENTITY_TABLES, EntityType
-from app.services.catalog import OUTGOING_RELATIONS, Catalog, Item
+from app.models import ENTITY_TABLES, RELATION_KINDS, EntityType
+from app.services.catalog import Catalog, Item
 
 MESH_URI = "http://id.nlm.nih.gov/mesh"
 NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
@@ -203,9 +203,9 @@ def _relations_csv(entities: dict[EntityType, list[Item]]) -> bytes:
 def _outgoing(item: Item) -> list[tuple[str, Item, Item]]:
     """The relations an item states, as (predicate, reference, quote), in the item's own order."""
     return [
-        (predicate, ref, ref["provenance"])
-        for predicate, name in OUTGOING_RELATIONS.items()
-        for ref in item.get("relations", {}).get(name, [])
+        (predicate.value, ref, ref["provenance"])
+        for predicate, kind in RELATION_KINDS.items()
+        for ref in item.get("relations", {}).get(kind.name, [])
     ]
 
 
