@@ -7,6 +7,7 @@ API. Unknown keys are rejected, so that a misspelt field in a YAML file cannot b
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
+from sqlmodel import SQLModel
 
 # SQLModel types its `model_config` as this TypedDict; it is the documented way to set pydantic options.
 from sqlmodel._compat import SQLModelConfig
@@ -65,46 +66,37 @@ class RelationSpec(BaseModel):
     )
 
 
-class DetectionMethodSpec(DetectionMethodBase):
+class CuratedFields(SQLModel):
+    """What every curated entity adds to its resource's data: its quotes, its codes and its relations."""
+
     model_config = FORBID_EXTRA
     provenance: list[QuoteSpec] = Field(min_length=1)
     codes: list[CodeSpec] = Field(default_factory=list)
     relations: list[RelationSpec] = Field(default_factory=list)
 
 
-class TherapySpec(TherapyBase):
-    model_config = FORBID_EXTRA
-    provenance: list[QuoteSpec] = Field(min_length=1)
-    codes: list[CodeSpec] = Field(default_factory=list)
-    relations: list[RelationSpec] = Field(default_factory=list)
+class DetectionMethodSpec(DetectionMethodBase, CuratedFields):
+    pass
 
 
-class ChallengeSpec(ChallengeBase):
-    model_config = FORBID_EXTRA
-    provenance: list[QuoteSpec] = Field(min_length=1)
-    codes: list[CodeSpec] = Field(default_factory=list)
-    relations: list[RelationSpec] = Field(default_factory=list)
+class TherapySpec(TherapyBase, CuratedFields):
+    pass
 
 
-class ResearchDirectionSpec(ResearchDirectionBase):
-    model_config = FORBID_EXTRA
-    provenance: list[QuoteSpec] = Field(min_length=1)
-    codes: list[CodeSpec] = Field(default_factory=list)
-    relations: list[RelationSpec] = Field(default_factory=list)
+class ChallengeSpec(ChallengeBase, CuratedFields):
+    pass
 
 
-class FindingSpec(FindingBase):
-    model_config = FORBID_EXTRA
-    provenance: list[QuoteSpec] = Field(min_length=1)
-    codes: list[CodeSpec] = Field(default_factory=list)
-    relations: list[RelationSpec] = Field(default_factory=list)
+class ResearchDirectionSpec(ResearchDirectionBase, CuratedFields):
+    pass
 
 
-class ConceptSpec(ConceptBase):
-    model_config = FORBID_EXTRA
-    provenance: list[QuoteSpec] = Field(min_length=1)
-    codes: list[CodeSpec] = Field(default_factory=list)
-    relations: list[RelationSpec] = Field(default_factory=list)
+class FindingSpec(FindingBase, CuratedFields):
+    pass
+
+
+class ConceptSpec(ConceptBase, CuratedFields):
+    pass
 
 
 EntitySpec = DetectionMethodSpec | TherapySpec | ChallengeSpec | ResearchDirectionSpec | FindingSpec | ConceptSpec

@@ -21,7 +21,7 @@ CODE_FORMATS = {
 }
 """MeSH descriptor UIs (D and 6 or 9 digits) and NCI Thesaurus codes (C and up to 7 digits)."""
 
-CODE_PATTERN = r"^(?:D\d{6}(?:\d{3})?|C\d{1,7})$"
+CODE_PATTERN = "^(?:" + "|".join(pattern.pattern.strip("^$") for pattern in CODE_FORMATS.values()) + ")$"
 """Any code of either system: what the `code=` query parameter accepts."""
 
 

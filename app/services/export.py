@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -19,8 +20,8 @@ import orjson
 
 from app.models import ENTITY_TABLES, RELATION_KINDS, EntityType
 from app.services.catalog import Catalog, Item
+from app.services.urls import section_url
 
-MESH_URI = "http://id.nlm.nih.gov/mesh"
 NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
 
 
@@ -132,8 +133,8 @@ def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
         files.append(ExportFile("section.csv", MEDIA_TYPES[export_format], _sections_csv(sections)))
         files.append(ExportFile("relation.csv", MEDIA_TYPES[export_format], _relations_csv(entities)))
     else:
-        graph = [_jsonld_node(item) for item in [*sources, *sections]]
-        graph += [_jsonld_node(item) for items in entities.values() for item in items]
+        graph = [jsonld_node(item) for item in [*sources, *sections]]
+        graph += [jsonld_node(item) for items in entities.values() for item in items]
         graph_document: dict[str, Any] = {
             "@context": JSONLD_CONTEXT,
             "@id": f"urn:micromet:dataset:{version}",
@@ -153,23 +154,31 @@ def csv_columns(entity_type: EntityType) -> list[str]:
 _COMMON_COLUMNS = {"slug", "name", "summary", "synonyms", "position"}
 
 
-def _csv(entity_type: EntityType, items: list[Item]) -> bytes:
-    columns = csv_columns(entity_type)
+def _csv_bytes(columns: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A header and rows as UTF-8 CSV with `\n` line ends (None is an empty cell)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
-    for item in items:
-        row = {key: item.get(key) for key in columns}
-        row["synonyms"] = _LIST_SEPARATOR.join(item["synonyms"])
-        row["codes"] = _LIST_SEPARATOR.join(
-            f"{code['code']} ({code['match']}: {code['display']})" for code in item["codes"]
-        )
-        row["sections"] = _LIST_SEPARATOR.join(dict.fromkeys(quote["section"] for quote in item["provenance"]))
-        row["quotes"] = _LIST_SEPARATOR.join(
-            f"[{quote['start']}:{quote['end']}] {quote['quote']}" for quote in item["provenance"]
-        )
-        writer.writerow(["" if row[key] is None else row[key] for key in columns])
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
+
+
+def _csv(entity_type: EntityType, items: list[Item]) -> bytes:
+    columns = csv_columns(entity_type)
+    return _csv_bytes(columns, (_csv_row(item, columns) for item in items))
+
+
+def _csv_row(item: Item, columns: list[str]) -> list[Any]:
+    row = {key: item.get(key) for key in columns}
+    row["synonyms"] = _LIST_SEPARATOR.join(item["synonyms"])
+    row["codes"] = _LIST_SEPARATOR.join(
+        f"{code['code']} ({code['match']}: {code['display']})" for code in item["codes"]
+    )
+    row["sections"] = _LIST_SEPARATOR.join(dict.fromkeys(quote["section"] for quote in item["provenance"]))
+    row["quotes"] = _LIST_SEPARATOR.join(
+        f"[{quote['start']}:{quote['end']}] {quote['quote']}" for quote in item["provenance"]
+    )
+    return [row[key] for key in columns]
 
 
 RELATION_COLUMNS = [
@@ -184,20 +193,17 @@ RELATION_COLUMNS = [
     "end",
 ]
 """The columns of `relation.csv`: one row per relation, from its subject, with the quote that states it."""
+_QUOTE_KEYS = ("section", "quote", "start", "end")
 
 
 def _relations_csv(entities: dict[EntityType, list[Item]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RELATION_COLUMNS)
-    for items in entities.values():
-        for item in items:
-            for predicate, ref, quote in _outgoing(item):
-                subject, target = [item["type"], item["slug"]], [ref["type"], ref["slug"]]
-                writer.writerow(
-                    [*subject, predicate, *target, *(quote[key] for key in ("section", "quote", "start", "end"))]
-                )
-    return buffer.getvalue().encode("utf-8")
+    rows = (
+        [item["type"], item["slug"], predicate, ref["type"], ref["slug"], *(quote[key] for key in _QUOTE_KEYS)]
+        for items in entities.values()
+        for item in items
+        for predicate, ref, quote in _outgoing(item)
+    )
+    return _csv_bytes(RELATION_COLUMNS, rows)
 
 
 def _outgoing(item: Item) -> list[tuple[str, Item, Item]]:
@@ -211,12 +217,7 @@ def _outgoing(item: Item) -> list[tuple[str, Item, Item]]:
 
 def _sections_csv(sections: list[Item]) -> bytes:
     columns = ["source_slug", "slug", "position", "heading", "start", "end", "text"]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for item in sections:
-        writer.writerow(["" if item.get(key) is None else item[key] for key in columns])
-    return buffer.getvalue().encode("utf-8")
+    return _csv_bytes(columns, ([item.get(key) for key in columns] for item in sections))
 
 
 JSONLD_CONTEXT = {"@vocab": "https://schema.org/", "micromet": "urn:micromet:"}
@@ -232,10 +233,6 @@ def code_uri(code: dict[str, Any]) -> str:
 def jsonld_node(item: Item) -> dict[str, Any]:
     """One item as a schema.org node: its type, name, text, provenance as citations, and `sameAs` for the
     exact vocabulary matches (broad and related codes are `relatedLink`, never `sameAs`)."""
-    return _jsonld_node(item)
-
-
-def _jsonld_node(item: Item) -> dict[str, Any]:
     kind = EntityType(item["type"])
     node: dict[str, Any] = {
         "@id": item["links"]["self"],
@@ -263,7 +260,7 @@ def _jsonld_node(item: Item) -> dict[str, Any]:
             {
                 "@type": "Quotation",
                 "text": quote["quote"],
-                "isPartOf": {"@id": f"/v1/sources/{quote['source']}/sections/{quote['section']}"},
+                "isPartOf": {"@id": section_url(quote["source"], quote["section"])},
                 "micromet:start": quote["start"],
                 "micromet:end": quote["end"],
             }

@@ -11,6 +11,7 @@ from urllib.parse import unquote_plus
 
 import anyio
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.problems import InvalidParam, problem_response
@@ -31,39 +32,40 @@ class RequestTargetMiddleware:
         self.max_length = max_length
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            path_length = len(scope.get("raw_path") or scope["path"].encode())
-            query_string: bytes = scope.get("query_string", b"")
-            if path_length > self.max_length:
-                detail = f"The path is {path_length} bytes long; the limit is {self.max_length}."
-                await problem_response(Request(scope), 414, detail)(scope, receive, send)
-                return
-            if path_length + len(query_string) > self.max_length:
-                name = _longest_param(query_string)
-                reason = f"The query string makes the request target longer than {self.max_length} bytes."
-                params = [InvalidParam(name=name, location="query", reason=reason)]
-                detail = f"Invalid request parameter(s): {name}."
-                await problem_response(Request(scope), 422, detail, invalid_params=params)(scope, receive, send)
-                return
-            raw_target = (scope.get("raw_path") or b"", scope.get("query_string", b""))
-            if not all(_is_utf8(part) for part in raw_target):
-                detail = "The request target holds bytes that are not UTF-8; percent-encode UTF-8 text."
-                await problem_response(Request(scope), 400, detail, kind="bad-request")(scope, receive, send)
-                return
-            if "\x00" in scope["path"]:
-                detail = "No resource has a NUL character in its path."
-                await problem_response(Request(scope), 404, detail)(scope, receive, send)
-                return
-            repeated = _repeated_params(scope.get("query_string", b""))
-            if repeated:
-                params = [
-                    InvalidParam(name=name, location="query", reason=f"Given {count} times; give it once.")
-                    for name, count in repeated.items()
-                ]
-                detail = f"Invalid request parameter(s): {', '.join(repeated)}."
-                await problem_response(Request(scope), 422, detail, invalid_params=params)(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
+        rejection = self._rejection(scope) if scope["type"] == "http" else None
+        if rejection is None:
+            await self.app(scope, receive, send)
+        else:
+            await rejection(scope, receive, send)
+
+    def _rejection(self, scope: Scope) -> Response | None:
+        """The problem answering a target that fails a check, or None when it passes them all."""
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+        query_string: bytes = scope.get("query_string", b"")
+        if len(raw_path) > self.max_length:
+            detail = f"The path is {len(raw_path)} bytes long; the limit is {self.max_length}."
+            return problem_response(Request(scope), 414, detail)
+        if len(raw_path) + len(query_string) > self.max_length:
+            reason = f"The query string makes the request target longer than {self.max_length} bytes."
+            return _invalid_params(scope, {_longest_param(query_string): reason})
+        if not (_is_utf8(raw_path) and _is_utf8(query_string)):
+            detail = "The request target holds bytes that are not UTF-8; percent-encode UTF-8 text."
+            return problem_response(Request(scope), 400, detail, kind="bad-request")
+        if "\x00" in scope["path"]:
+            return problem_response(Request(scope), 404, "No resource has a NUL character in its path.")
+        repeated = _repeated_params(query_string)
+        if repeated:
+            return _invalid_params(
+                scope, {name: f"Given {count} times; give it once." for name, count in repeated.items()}
+            )
+        return None
+
+
+def _invalid_params(scope: Scope, reasons: dict[str, str]) -> Response:
+    """The 422 problem naming each query parameter at fault, like any other validation error."""
+    params = [InvalidParam(name=name, location="query", reason=reason) for name, reason in reasons.items()]
+    detail = f"Invalid request parameter(s): {', '.join(reasons)}."
+    return problem_response(Request(scope), 422, detail, invalid_params=params)
 
 
 def _longest_param(query_string: bytes) -> str:

@@ -72,12 +72,12 @@ def card(
 )
 def oembed(request: Request, query: Annotated[OEmbedQuery, Query()], catalog: CatalogDep) -> Response:
     """An oEmbed 1.0 `rich` response whose `html` is the item's card."""
-    public_url = request.app.state.settings.public_url
+    settings = request.app.state.settings
+    public_url = settings.public_url
     target = item_for_url(query.url, public_url)
     if target is None:
         raise NotFoundError(f"{query.url!r} is not an item URL of this API ({public_url}/v1/{{type}}/{{slug}}).")
     html, item = card_for(catalog, *target, public_url)
-    settings = request.app.state.settings
     document = oembed_document(
         item,
         html,
