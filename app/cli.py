@@ -25,6 +25,7 @@ from app.services.catalog import Catalog
 from app.services.export import ExportFormat, build_export
 from app.settings import Settings
 from app.web.problems import ProblemError
+from app.web.server import GuardedHttpToolsProtocol
 
 EXIT_INVALID = 1
 EXIT_COVERAGE = 3
@@ -128,7 +129,16 @@ def serve_command(
             engine.dispose()
         if result is not None:
             typer.echo(f"seeded dataset {result.version}")
-    uvicorn.run("app.main:app", host=host, port=port, workers=workers, server_header=False, log_level="info")
+    uvicorn.run(
+        "app.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        server_header=False,
+        log_level="info",
+        http=GuardedHttpToolsProtocol,
+        limit_concurrency=settings.max_connections,
+    )
 
 
 @cli.command("export")

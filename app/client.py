@@ -258,7 +258,8 @@ class Client:
         return self.request(f"/v1/{collection}/{slug}/card").text
 
     def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> OEmbedPublic:
-        """oEmbed's JSON for an item URL (the API's `format=xml` is for consumers that want XML)."""
+        """oEmbed's JSON for an absolute item URL on the API's public origin (the API's `format=xml` is for
+        consumers that want XML)."""
         params = {"url": url, "maxwidth": maxwidth, "maxheight": maxheight}
         return OEmbedPublic.model_validate(self.get_json("/v1/oembed", params))
 

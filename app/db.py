@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
+from app import deadline
 from app.models import DatasetInfo
 from app.settings import Settings
 
@@ -40,7 +41,9 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
             read_only_uri = f"{sqlite_file.absolute().as_uri()}?mode=ro"
             extra["creator"] = lambda: sqlite3.connect(read_only_uri, uri=True, check_same_thread=False)
     elif backend == "postgresql" and read_only:
-        connect_args["options"] = "-c default_transaction_read_only=on"
+        # No statement outlives the request time limit, even one that started just before it.
+        timeout_ms = max(1, round(settings.request_timeout * 1000))
+        connect_args["options"] = f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}"
     # Pre-ping matters for a server that can drop connections; an embedded SQLite file cannot, so it is spared
     # the extra round trip on every checkout. Pool sizes and timeouts apply to servers only.
     pre_ping = settings.database_pool_pre_ping if settings.database_pool_pre_ping is not None else backend != "sqlite"
@@ -57,6 +60,8 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     )
     if backend == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(read_only))
+    if read_only:
+        _stop_at_deadline(engine)
     if sqlite_file is not None and read_only:
         _guard_file_identity(engine, sqlite_file)
     return engine
@@ -103,6 +108,25 @@ def _guard_file_identity(engine: Engine, path: Path) -> None:
 
     event.listen(engine, "connect", remember)
     event.listen(engine, "checkout", check)
+
+
+SQLITE_PROGRESS_STEPS = 10_000
+"""SQLite virtual-machine steps between two looks at the deadline (a fraction of a millisecond)."""
+
+
+def _stop_at_deadline(engine: Engine) -> None:
+    """Serving engines check the request's deadline before each statement, and SQLite also during one."""
+
+    def before_statement(*_args: Any) -> None:
+        deadline.check()
+
+    event.listen(engine, "before_cursor_execute", before_statement)
+    if engine.dialect.name == "sqlite":
+
+        def on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.set_progress_handler(deadline.passed, SQLITE_PROGRESS_STEPS)
+
+        event.listen(engine, "connect", on_connect)
 
 
 def _sqlite_pragmas(read_only: bool) -> Any:

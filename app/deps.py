@@ -43,11 +43,14 @@ async def run_search(
     marks: tuple[str, str],
     code: str | None = None,
 ) -> SearchOutcome:
-    """Search the dataset being served, on a session of its own: inline for the embedded engine, in the thread
-    pool for a server."""
+    """Search the dataset being served, on a connection of its own.
+
+    On the embedded engine a query that matches runs inline (an FTS query takes a fraction of a millisecond,
+    less than a thread hop); one that needs typo correction, whose cost grows with the lexicon, runs in the
+    thread pool, so that it never holds up the event loop. A server database is always asked from the pool."""
     state = request.app.state
 
-    def run() -> SearchOutcome:
+    def run(correct: bool = True) -> SearchOutcome | None:
         with state.engine.connect() as connection:
             stamp = state.dataset_clock.latest
             if stamp is not None:
@@ -66,8 +69,11 @@ async def run_search(
                 offset=offset,
                 marks=marks,
                 code=code,
+                correct=correct,
             )
 
-    if state.engine.dialect.name == "sqlite":
-        return run()
-    return await run_in_threadpool(run)
+    if state.engine.dialect.name == "sqlite" and (outcome := run(correct=False)) is not None:
+        return outcome
+    corrected = await run_in_threadpool(run)
+    assert corrected is not None  # with correction allowed there is always an outcome
+    return corrected

@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 
+import anyio.to_thread
 from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
-from starlette.middleware.cors import CORSMiddleware
 
 from app import __version__
 from app.content.pipeline import seed_if_empty
@@ -19,7 +19,8 @@ from app.search.backend import search_backend
 from app.services.catalog import Catalog
 from app.services.urls import API_PREFIX
 from app.settings import Settings
-from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseStore
+from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseCache, ResponseStore
+from app.web.cors import ProblemCORSMiddleware
 from app.web.docs import OPENAPI_URL, install_docs
 from app.web.guards import RequestTargetMiddleware, ResponseGuardMiddleware
 from app.web.head import HeadAsGetMiddleware
@@ -70,15 +71,31 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             seed_if_empty(writer, settings.seed_dir)
         finally:
             writer.dispose()
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
     engine = app.state.engine = create_db_engine(settings, read_only=True)
+    # The dataset-version check has a connection of its own, so it never waits for one that request work holds.
+    clock_engine = create_db_engine(
+        settings.model_copy(update={"database_pool_size": 1, "database_max_overflow": 0}), read_only=True
+    )
     app.state.search_backend = search_backend(app.state.engine.dialect.name)
     app.state.speller = app.state.search_backend.speller()
-    app.state.dataset_clock = DatasetClock(app.state.engine, settings.freshness_interval)
-    app.state.response_store = ResponseStore(settings.response_cache_entries, settings.response_cache_bytes)
+    app.state.dataset_clock = DatasetClock(clock_engine, settings.freshness_interval)
+    app.state.response_cache = ResponseCache(
+        small=ResponseStore(
+            settings.response_cache_entries, settings.response_cache_bytes, settings.response_cache_ttl
+        ),
+        large=ResponseStore(
+            max(1, settings.response_cache_large_bytes // settings.response_cache_large_size),
+            settings.response_cache_large_bytes,
+            settings.response_cache_ttl,
+        ),
+        large_size=settings.response_cache_large_size,
+    )
     try:
         yield
     finally:
         engine.dispose()
+        clock_engine.dispose()
 
 
 def _filter_choices(app: FastAPI) -> dict[str, list[str]]:
@@ -109,6 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         default_response_class=JSONBytesResponse,
         generate_unique_id_function=operation_id,
     )
+    # Slash redirects come from the 404 handler with a relative Location (Starlette's use the Host header).
+    app.router.redirect_slashes = False
     settings = settings or Settings()
     app.state.settings = settings
     install_problem_handlers(app)
@@ -123,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
     app.add_middleware(RequestTargetMiddleware, max_length=settings.max_url_length)
     app.add_middleware(
-        CORSMiddleware,
+        ProblemCORSMiddleware,
         allow_origins=settings.cors_allow_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"],

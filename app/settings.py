@@ -40,6 +40,17 @@ class Settings(BaseSettings):
     )
     response_cache_entries: int = Field(default=4096, ge=0, description="Most responses kept in memory.")
     response_cache_bytes: int = Field(default=64 * 2**20, ge=0, description="Most bytes of responses kept in memory.")
+    response_cache_ttl: float = Field(
+        default=3600.0, gt=0, description="Seconds a cached response is kept at most, even when nothing changed."
+    )
+    response_cache_large_size: int = Field(
+        default=64 * 2**10,
+        ge=1,
+        description="Responses at least this large (exports) are kept in a store of their own, apart from the rest.",
+    )
+    response_cache_large_bytes: int = Field(
+        default=16 * 2**20, ge=0, description="Most bytes of large responses kept in memory."
+    )
     gzip_min_size: int = Field(default=1024, ge=0, description="Bodies at least this large are also kept gzipped.")
     public_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -48,6 +59,24 @@ class Settings(BaseSettings):
     )
     request_timeout: float = Field(
         default=10.0, gt=0, description="Seconds a request may take before it is answered 503 (a problem)."
+    )
+    max_request_head_bytes: int = Field(
+        default=64 * 2**10,
+        ge=1024,
+        description="`micromet serve`: longest request line and headers accepted; longer is a 431 and a close.",
+    )
+    request_head_timeout: float = Field(
+        default=10.0, gt=0, description="`micromet serve`: seconds a connection may take to send a request head."
+    )
+    max_connections: int = Field(
+        default=1024, ge=1, description="`micromet serve`: concurrent connections; past it requests are a 503."
+    )
+    worker_threads: int = Field(
+        default=4,
+        ge=1,
+        le=256,
+        description="Threads for blocking request work (database, spelling); fewer keep the event loop, and so "
+        "health checks and cached answers, responsive under load. Requests beyond them wait, within the time limit.",
     )
     max_url_length: int = Field(
         default=8192, ge=256, description="Longest request target (path and query) accepted; longer is a 414."

@@ -87,8 +87,8 @@ def test_search_sections_text_meta_export_and_embed(api: Client) -> None:
     assert api.export_manifest().dataset_version == api.meta().dataset_version
     assert api.export("ndjson").count(b"\n") == sum(api.meta().counts.values())
     assert "micromet-card" in api.card("therapies", "adjuvant-therapy")
-    assert api.oembed("/v1/therapies/adjuvant-therapy").type == "rich"
-    assert api.oembed("/v1/therapies/adjuvant-therapy", maxwidth=200).width == 200
+    assert api.oembed("http://127.0.0.1:8000/v1/therapies/adjuvant-therapy").type == "rich"
+    assert api.oembed("http://127.0.0.1:8000/v1/therapies/adjuvant-therapy", maxwidth=200).width == 200
     assert api.healthz().status == "ok"
     assert api.readyz().status == "ready"
 

@@ -130,11 +130,44 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
             rows.append(table.model_validate({**_row_fields(item), "position": len(rows)}))
         entities[entity_type] = rows
 
+    problems += _formula_starts(content, sections)
     if problems:
         raise ContentError(problems)
     dataset = ValidatedDataset(text, source, sections, located, entities, provenance, links, codes)
     dataset.version = dataset_version(dataset)
     return dataset
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""Characters that make a spreadsheet read a CSV cell as a formula (CSV injection): no text may start with one."""
+
+
+def _formula_starts(content: CuratedContent, sections: list[Section]) -> list[str]:
+    """Every text of the content that would start a CSV cell of the export with a formula character."""
+    texts: list[tuple[str, Any]] = [(f"source {content.source.slug!r}", content.source.model_dump(mode="json"))]
+    texts += [(f"section {section.slug!r}", {"heading": section.heading, "text": section.text}) for section in sections]
+    texts += [
+        (f"{entity_type} {item.slug!r}", item.model_dump(mode="json"))
+        for entity_type, items in content.entities.items()
+        for item in items
+    ]
+    return [
+        f"{label}: {where} starts with {value[0]!r}, which a spreadsheet would run as a formula in the CSV export"
+        for label, document in texts
+        for where, value in _strings(document, "")
+        if value.startswith(FORMULA_STARTS)
+    ]
+
+
+def _strings(node: Any, where: str) -> list[tuple[str, str]]:
+    """(path, text) for every string in a dumped document."""
+    if isinstance(node, str):
+        return [(where or "text", node)]
+    if isinstance(node, dict):
+        return [found for key, value in node.items() for found in _strings(value, f"{where}.{key}".lstrip("."))]
+    if isinstance(node, list):
+        return [found for index, value in enumerate(node) for found in _strings(value, f"{where}[{index}]")]
+    return []
 
 
 def dataset_version(dataset: ValidatedDataset) -> str:

@@ -19,8 +19,6 @@ WHITESPACE = (
 """What counts as blank in a query: Unicode White_Space, spelled out so that the OpenAPI pattern below means the
 same in every regex dialect (ECMAScript's `\\s` and Python's `str.isspace` each differ from it)."""
 
-MAX_TERMS = 32
-
 NOT_BLANK_PATTERN = "[^" + "".join(f"\\u{ord(c):04x}" for c in WHITESPACE) + "]"
 """The OpenAPI pattern of a query that is not blank: at least one character outside WHITESPACE."""
 
@@ -30,10 +28,16 @@ def is_blank(text: str) -> bool:
     return all(character in WHITESPACE for character in text)
 
 
-MAX_TERMS = 32
-
 _PHRASE = re.compile(r'"([^"]*)"')
 _WORD = re.compile(r"[^\W_]+")
+
+MAX_TERMS = 32
+"""Most words a query may hold; the API answers a longer one with a 422 naming this cap."""
+
+
+def count_words(text: str) -> int:
+    """How many words `parse_query` would see in `text` (phrases included)."""
+    return len(words_of(text))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 from sqlmodel import col, select
 
+from app import deadline
 from app.models import SearchTerm
 from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, SearchableType, SearchBackend
 from app.search.query import ParsedQuery, parse_query
@@ -53,6 +54,7 @@ class Lexicon:
         for word in words:
             if word in self.terms or not correctable(word):
                 continue
+            deadline.check()  # each word is a pass over the lexicon: stop between them at the time limit
             close = difflib.get_close_matches(word, self.ordered, n=1, cutoff=SIMILARITY_CUTOFF)
             if close:
                 found[word] = close[0]
@@ -102,13 +104,19 @@ def search(
     offset: int,
     marks: tuple[str, str],
     code: str | None = None,
-) -> SearchOutcome:
-    """Run the query as typed; if it matches nothing, run its typo-corrected form and say so."""
+    correct: bool = True,
+) -> SearchOutcome | None:
+    """Run the query as typed; if it matches nothing, run its typo-corrected form and say so.
+
+    With `correct=False`, a query that matches nothing answers None instead of being corrected (the caller
+    runs the slower correction elsewhere, e.g. off the event loop)."""
     query = parse_query(text)
     if not query.phrases:
         return SearchOutcome([], 0, _all_facets({}), None)
     results = backend.search(connection, query, types, limit, offset, code)
     did_you_mean = None
+    if not results.facets and not correct and any(correctable(word) for word in query.words):
+        return None
     if not results.facets:
         corrections = speller.corrections(connection, version, query.words)
         if corrections:

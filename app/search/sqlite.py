@@ -64,7 +64,7 @@ class SQLiteSearch:
         """Every phrase must match (implicit AND) in the text columns; each phrase is quoted, so nothing
         typed is FTS syntax. A hit whose name is the query comes first; the rest follow by score."""
         phrases = " ".join('"' + " ".join(phrase) + '"' for phrase in query.phrases)
-        match = f"{TEXT_COLUMNS} : ({phrases})"
+        text_match = match = f"{TEXT_COLUMNS} : ({phrases})"
         if code is not None:
             if not code.isalnum():  # the API admits only CODE_PATTERN; anything else could be FTS syntax
                 return EngineResults(hits=[], facets={})
@@ -81,7 +81,8 @@ class SQLiteSearch:
                 page += self._ranked(
                     cursor, filtered, [rowid for rowid, _ in exact], limit - len(page), max(0, offset - len(exact))
                 )
-            hits = self._details(cursor, filtered, page)
+            # Snippets from the text columns' matches alone: the type and code filters are never shown as a match.
+            hits = self._details(cursor, text_match, page)
         return EngineResults(hits=hits, facets=facets)
 
     @staticmethod

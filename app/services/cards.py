@@ -73,11 +73,11 @@ def card_for(catalog: Catalog, entity_type: EntityType, slug: str, public_url: s
 
 
 def item_for_url(url: str, public_url: str) -> tuple[EntityType, str] | None:
-    """The entity an item URL names (relative, or on the public origin), or None. The URL is only parsed,
-    never fetched."""
+    """The entity an absolute item URL on the public origin names, or None (a relative or scheme-relative URL,
+    another scheme or another host). The URL is only parsed, never fetched."""
     parts = urlsplit(url)
     public = urlsplit(public_url)
-    if parts.scheme and (parts.scheme, parts.netloc) != (public.scheme, public.netloc):
+    if (parts.scheme.lower(), parts.netloc.lower()) != (public.scheme.lower(), public.netloc.lower()):
         return None
     segments = parts.path.strip("/").split("/")
     if segments[-1:] == ["card"]:

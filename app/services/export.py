@@ -20,7 +20,7 @@ import orjson
 
 from app.models import ENTITY_TABLES, RELATION_KINDS, EntityType
 from app.services.catalog import Catalog, Item
-from app.services.urls import section_url
+from app.services.urls import item_url, section_url
 
 NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
 
@@ -232,20 +232,29 @@ def code_uri(code: dict[str, Any]) -> str:
 
 def jsonld_node(item: Item) -> dict[str, Any]:
     """One item as a schema.org node: its type, name, text, provenance as citations, and `sameAs` for the
-    exact vocabulary matches (broad and related codes are `relatedLink`, never `sameAs`)."""
+    exact vocabulary matches (broad and related codes are `relatedLink`, never `sameAs`).
+
+    A sparse item (`fields=`) gives the node of the properties its fields hold; `@id`, `@type` and
+    `identifier` always come, as `type` and `slug` always do."""
     kind = EntityType(item["type"])
+    links = item.get("links")
     node: dict[str, Any] = {
-        "@id": item["links"]["self"],
+        "@id": links["self"] if links else _self_url(kind, item),
         "@type": SCHEMA_ORG_TYPES[kind],
         "identifier": item["slug"],
-        "name": item.get("name") or item.get("title") or item.get("heading") or item["slug"],
-        "url": item["links"]["self"],
     }
+    name = item.get("name") or item.get("title") or item.get("heading")
+    if name:
+        node["name"] = name
+    if links:
+        node["url"] = links["self"]
     if item.get("summary"):
         node["description"] = item["summary"]
     if kind is EntityType.SECTION:
-        node["text"] = item["text"]
-        node["isPartOf"] = {"@id": item["links"]["source"]}
+        if "text" in item:
+            node["text"] = item["text"]
+        if links:
+            node["isPartOf"] = {"@id": links["source"]}
     codes = item.get("codes", [])
     same_as = [code_uri(code) for code in codes if code["match"] == "exact"]
     related = [code_uri(code) for code in codes if code["match"] != "exact"]
@@ -267,6 +276,13 @@ def jsonld_node(item: Item) -> dict[str, Any]:
             for quote in item["provenance"]
         ]
     return node
+
+
+def _self_url(kind: EntityType, item: Item) -> str:
+    """An item's URL from its type and slug, for a sparse item whose `links` were not asked for."""
+    if kind is EntityType.SECTION:
+        return section_url(item["source_slug"], item["slug"])
+    return item_url(kind, item["slug"])
 
 
 def _json(document: Any) -> bytes:

@@ -1,13 +1,26 @@
 """HTTP caching in one place: a pure ASGI layer that answers repeated GETs from memory.
 
-The content only changes when it is reseeded, so a `/v1` response is a pure function of (dataset version, path,
-query string, negotiated encoding). The first request for a URL runs the full app; its 200 response is stored with
-a strong ETag per representation (identity and gzip differ), and later requests are answered from the store:
-304 for a matching `If-None-Match` (or `If-Modified-Since` at or after the dataset's generation time), else the
-stored bytes. Everything outside this layer (HEAD, CORS, security headers) applies to both paths alike.
+The content only changes when it is reseeded, so a `/v1` response is a pure function of the dataset version and
+the *representation* asked for: the path, the query's meaning and the negotiated media type. The store's key is
+exactly that, so two requests share an entry exactly when the same bytes answer both:
 
-The dataset version is re-read at most every `freshness_interval` seconds; a new version empties the store.
-The store is bounded in entries and bytes (least recently used first out).
+- the query in canonical form: decoded as the app decodes it (`%6F` and `o`, `+` and `%20` alike), and the
+  parameters in order of name (a repeated one keeps its values' order, which can matter);
+- the media type that `Accept` negotiates (RFC 9110, app/web/negotiation.py: case, q-values, wildcards), for
+  the responses that vary on it (the route says so with `Vary: Accept`); any other response is one entry
+  whatever `Accept` says;
+- the content coding: each entry holds the identity and the gzip bytes, each with its own strong ETag.
+
+The first request for a representation runs the full app; its 200 response is stored, and later requests are
+answered from the store: 304 for a matching `If-None-Match` (or `If-Modified-Since` at or after the dataset's
+generation time), else the stored bytes. Everything outside this layer (HEAD, CORS, security headers) applies to
+both paths alike. The docs' static assets (Swagger UI, ReDoc) are cached the same way, so they are gzipped too.
+
+Bounds: entries and bytes, with large responses (exports) in a store of their own so that they never push out
+the small ones; each store is a segmented LRU, in which an entry asked for twice is protected from a flood of
+entries asked for once; and every entry expires after `response_cache_ttl` seconds. The dataset version is
+re-read at most once per `freshness_interval`, by one request at a time, on a thread and a connection of its
+own, so that neither it nor a cached answer ever waits behind request work; a new version empties the store.
 """
 
 from __future__ import annotations
@@ -19,7 +32,10 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from operator import itemgetter
+from urllib.parse import parse_qsl, urlencode
 
+import anyio
 import anyio.to_thread
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -27,9 +43,16 @@ from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.models import DatasetInfo
-from app.web.responses import wants_linked_data
+from app.web.negotiation import negotiate
 
-CACHED_PREFIX = "/v1/"
+CACHED_PREFIXES = ("/v1/", "/static/docs/")
+"""The API, and the docs' static assets (large, and worth gzipping)."""
+
+CacheKey = tuple[str, str, str]
+"""(path, canonical query, negotiated media type or "" for the default representation)."""
+
+PROTECTED_SHARE = 0.8
+"""The share of a store's bounds kept for entries that were asked for more than once."""
 
 
 @dataclass(frozen=True)
@@ -46,13 +69,20 @@ class DatasetStamp:
 
 
 class DatasetClock:
-    """Knows the served dataset's version, reading it from the database at most every `interval` seconds."""
+    """Knows the served dataset's version, reading it from the database at most once per `interval` seconds.
+
+    Single-flight: while one request reads it, the others go on with the stamp they have (or, before the first
+    read ends, uncached). The read runs on a thread of its own (its own capacity limiter, never the request
+    pool's) over an engine of its own, so it never waits behind request work.
+    """
 
     def __init__(self, engine: Engine, interval: float) -> None:
         self.engine = engine
         self.interval = interval
         self._stamp: DatasetStamp | None = None
         self._checked = float("-inf")
+        self._reading = False
+        self._limiter = anyio.CapacityLimiter(1)
 
     @property
     def latest(self) -> DatasetStamp | None:
@@ -61,10 +91,14 @@ class DatasetClock:
 
     async def current(self) -> DatasetStamp | None:
         """The current stamp; None while the database is unavailable or not seeded."""
-        now = time.monotonic()
-        if now - self._checked >= self.interval:
-            self._stamp = await anyio.to_thread.run_sync(self._read)
-            self._checked = now
+        if self._reading or time.monotonic() - self._checked < self.interval:
+            return self._stamp
+        self._reading = True
+        try:
+            self._stamp = await anyio.to_thread.run_sync(self._read, limiter=self._limiter)
+            self._checked = time.monotonic()
+        finally:
+            self._reading = False
         return self._stamp
 
     def _read(self) -> DatasetStamp | None:
@@ -78,13 +112,14 @@ class DatasetClock:
 
 @dataclass(frozen=True)
 class CachedResponse:
-    """A 200 response in both encodings, with the ETag of each."""
+    """A 200 response in both encodings, with the ETag of each, and whether it depends on `Accept`."""
 
     headers: list[tuple[bytes, bytes]]
     body: bytes
     etag: bytes
     gzip_body: bytes | None
     gzip_etag: bytes | None
+    varies_on_accept: bool = False
 
     @property
     def size(self) -> int:
@@ -93,42 +128,117 @@ class CachedResponse:
 
 
 class ResponseStore:
-    """A bounded LRU of cached responses for one dataset version."""
+    """Cached responses of one dataset version, bounded in entries and bytes, each kept at most `ttl` seconds.
 
-    def __init__(self, max_entries: int, max_bytes: int) -> None:
+    A segmented LRU: a new entry starts on probation; asked for again, it moves to the protected segment (at
+    most PROTECTED_SHARE of the bounds). Eviction takes the least recently used entry on probation first, so a
+    flood of URLs asked for once cannot push out what is in use.
+    """
+
+    def __init__(self, max_entries: int, max_bytes: int, ttl: float = float("inf")) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
+        self.ttl = ttl
         self.version: str | None = None
-        self._entries: OrderedDict[tuple[str, bytes], CachedResponse] = OrderedDict()
+        self._probation: OrderedDict[CacheKey, tuple[CachedResponse, float]] = OrderedDict()
+        self._protected: OrderedDict[CacheKey, tuple[CachedResponse, float]] = OrderedDict()
         self._bytes = 0
+        self._protected_bytes = 0
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._probation) + len(self._protected)
 
-    def get(self, version: str, key: tuple[str, bytes]) -> CachedResponse | None:
-        """The entry for `key` if it was stored under `version`; a new version empties the store."""
+    @property
+    def bytes(self) -> int:
+        """Bytes held by the entries."""
+        return self._bytes
+
+    def get(self, version: str, key: CacheKey) -> CachedResponse | None:
+        """The entry for `key` if it was stored under `version` and has not expired; a new version empties
+        the store."""
         if version != self.version:
-            self._entries.clear()
-            self._bytes = 0
+            self._probation.clear()
+            self._protected.clear()
+            self._bytes = self._protected_bytes = 0
             self.version = version
             return None
-        entry = self._entries.get(key)
-        if entry is not None:
-            self._entries.move_to_end(key)
+        found = self._protected.get(key)
+        if found is not None:
+            self._protected.move_to_end(key)
+        else:
+            found = self._probation.pop(key, None)
+            if found is None:
+                return None
+            self._protected[key] = found  # asked for a second time: protected
+            self._protected_bytes += found[0].size
+            self._demote_overflow()
+        entry, stored_at = found
+        if time.monotonic() - stored_at > self.ttl:
+            self._remove(key)
+            return None
         return entry
 
-    def put(self, version: str, key: tuple[str, bytes], entry: CachedResponse) -> None:
-        """Store an entry computed for `version`, evicting the least recently used beyond the bounds."""
-        if version != self.version or entry.size > self.max_bytes:
+    def put(self, version: str, key: CacheKey, entry: CachedResponse) -> None:
+        """Store an entry computed for `version`, evicting beyond the bounds (probation first)."""
+        if version != self.version or entry.size > self.max_bytes or self.max_entries == 0:
             return
-        previous = self._entries.pop(key, None)
-        if previous is not None:
-            self._bytes -= previous.size
-        self._entries[key] = entry
+        self._remove(key)
+        self._probation[key] = (entry, time.monotonic())
         self._bytes += entry.size
-        while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= evicted.size
+        while len(self) > self.max_entries or self._bytes > self.max_bytes:
+            segment = self._probation or self._protected
+            evicted_key = next(iter(segment))
+            self._remove(evicted_key)
+
+    def _remove(self, key: CacheKey) -> None:
+        found = self._probation.pop(key, None)
+        if found is None:
+            found = self._protected.pop(key, None)
+            if found is None:
+                return
+            self._protected_bytes -= found[0].size
+        self._bytes -= found[0].size
+
+    def _demote_overflow(self) -> None:
+        """Move the protected segment's least recently used entries back to probation beyond its share."""
+        max_entries = max(1, int(self.max_entries * PROTECTED_SHARE))
+        max_bytes = self.max_bytes * PROTECTED_SHARE
+        while len(self._protected) > 1 and (len(self._protected) > max_entries or self._protected_bytes > max_bytes):
+            key, found = self._protected.popitem(last=False)
+            self._protected_bytes -= found[0].size
+            self._probation[key] = found
+
+
+class ResponseCache:
+    """Two stores: one for ordinary responses, one of its own for large ones (exports), so that large
+    responses never compete with small ones for the same budget."""
+
+    def __init__(self, small: ResponseStore, large: ResponseStore, large_size: int) -> None:
+        self.small = small
+        self.large = large
+        self.large_size = large_size
+
+    def get(self, version: str, key: CacheKey) -> CachedResponse | None:
+        """The entry for `key` in either store."""
+        return self.small.get(version, key) or self.large.get(version, key)
+
+    def put(self, version: str, key: CacheKey, entry: CachedResponse) -> None:
+        """Keep `entry` in the store its size belongs to."""
+        (self.large if entry.size >= self.large_size else self.small).put(version, key, entry)
+
+    def lookup(self, version: str, path: str, query: str, media_type: str) -> CachedResponse | None:
+        """The entry answering this representation: the one for its media type where the resource varies on
+        `Accept`, else the resource's one entry."""
+        default = self.get(version, (path, query, ""))
+        if not media_type or (default is not None and not default.varies_on_accept):
+            return default
+        return self.get(version, (path, query, media_type))
+
+
+_STRIPPED_HEADERS = frozenset(
+    {b"content-length", b"etag", b"last-modified", b"cache-control", b"vary", b"accept-ranges"}
+)
+"""Headers of the computed response that this layer sets itself (or, for ranges, does not honour)."""
 
 
 class HTTPCacheMiddleware:
@@ -140,7 +250,7 @@ class HTTPCacheMiddleware:
         self.gzip_min_size = gzip_min_size
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIX):
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith(CACHED_PREFIXES):
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
@@ -148,14 +258,15 @@ class HTTPCacheMiddleware:
         if stamp is None:
             await self.app(scope, receive, send)
             return
-        store: ResponseStore = state.response_store
-        key = (scope["path"], scope["query_string"] + _representation(scope))
-        entry = store.get(stamp.version, key)
+        cache: ResponseCache = state.response_cache
+        path, query = scope["path"], canonical_query(scope["query_string"])
+        media_type = negotiated_media_type(scope)
+        entry = cache.lookup(stamp.version, path, query, media_type)
         if entry is None:
             entry = await self._compute(scope, receive, send, stamp)
             if entry is None:
                 return  # not cacheable: already sent as the app produced it
-            store.put(stamp.version, key, entry)
+            cache.put(stamp.version, (path, query, media_type if entry.varies_on_accept else ""), entry)
         await self._answer(scope, send, entry, stamp)
 
     async def _compute(self, scope: Scope, receive: Receive, send: Send, stamp: DatasetStamp) -> CachedResponse | None:
@@ -171,7 +282,12 @@ class HTTPCacheMiddleware:
                 await send(message)
             return None
         body = b"".join(message.get("body", b"") for message in messages[1:])
-        headers = [(name, value) for name, value in start.get("headers", []) if name.lower() != b"content-length"]
+        raw_headers: list[tuple[bytes, bytes]] = start.get("headers", [])
+        headers = [(name, value) for name, value in raw_headers if name.lower() not in _STRIPPED_HEADERS]
+        varies = any(
+            name.lower() == b"vary" and b"accept" in (part.strip() for part in value.lower().split(b","))
+            for name, value in raw_headers
+        )
         digest = hashlib.sha256(body).hexdigest()[:20]
         gzip_body = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= self.gzip_min_size else None
         return CachedResponse(
@@ -180,6 +296,7 @@ class HTTPCacheMiddleware:
             etag=f'"{stamp.version}-{digest}"'.encode(),
             gzip_body=gzip_body,
             gzip_etag=f'"{stamp.version}-{digest}-gzip"'.encode() if gzip_body is not None else None,
+            varies_on_accept=varies,
         )
 
     async def _answer(self, scope: Scope, send: Send, entry: CachedResponse, stamp: DatasetStamp) -> None:
@@ -202,6 +319,26 @@ class HTTPCacheMiddleware:
             headers.append((b"content-encoding", b"gzip"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+def canonical_query(query_string: bytes) -> str:
+    """The query as the app understands it, in one spelling: decoded as Starlette decodes it (latin-1, then
+    percent-decoding as UTF-8, `+` as a space), blank values kept, empty pairs dropped, sorted by name (values of a
+    repeated name keep their order), and encoded again."""
+    if not query_string:
+        return ""
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    pairs.sort(key=itemgetter(0))
+    return urlencode(pairs)
+
+
+def negotiated_media_type(scope: Scope) -> str:
+    """The media type that `Accept` negotiates among those a resource may offer; "" for the default."""
+    accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
+    if not accept:
+        return ""
+    chosen = negotiate(accept.decode("latin-1"))
+    return "" if chosen == negotiate("") else chosen
 
 
 def accepts_gzip(accept_encoding: bytes) -> bool:
@@ -235,10 +372,3 @@ def not_modified(headers: dict[bytes, bytes], etag: bytes, generated_at: datetim
     if since.tzinfo is None:
         return False
     return generated_at.replace(microsecond=0) <= since
-
-
-def _representation(scope: Scope) -> bytes:
-    """What else, besides path and query, selects the representation: JSON-LD for items that are asked for it
-    (a byte that no query string holds keeps the two apart in the store)."""
-    accept = next((value for name, value in scope["headers"] if name == b"accept"), b"")
-    return b"\x00ld" if b"ld+json" in accept and wants_linked_data(accept.decode("latin-1")) else b""

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, unquote_to_bytes
 
 import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.web.problems import InvalidParam, problem_response
+from app import deadline
+from app.web.problems import InvalidParam, InvalidParametersError, problem_response, timeout_response
 from app.web.query import REPEATABLE_PARAMS
 
 logger = logging.getLogger("micromet")
@@ -51,6 +52,9 @@ class RequestTargetMiddleware:
         if not (_is_utf8(raw_path) and _is_utf8(query_string)):
             detail = "The request target holds bytes that are not UTF-8; percent-encode UTF-8 text."
             return problem_response(Request(scope), 400, detail, kind="bad-request")
+        if not (_decodes_to_utf8(raw_path) and _decodes_to_utf8(query_string)):
+            detail = "The request target percent-encodes bytes that are not UTF-8 (e.g. %E9); encode UTF-8 text."
+            return problem_response(Request(scope), 400, detail, kind="bad-request")
         if "\x00" in scope["path"]:
             return problem_response(Request(scope), 404, "No resource has a NUL character in its path.")
         repeated = _repeated_params(query_string)
@@ -63,9 +67,10 @@ class RequestTargetMiddleware:
 
 def _invalid_params(scope: Scope, reasons: dict[str, str]) -> Response:
     """The 422 problem naming each query parameter at fault, like any other validation error."""
-    params = [InvalidParam(name=name, location="query", reason=reason) for name, reason in reasons.items()]
-    detail = f"Invalid request parameter(s): {', '.join(reasons)}."
-    return problem_response(Request(scope), 422, detail, invalid_params=params)
+    error = InvalidParametersError(
+        [InvalidParam(name=name, location="query", reason=reason) for name, reason in reasons.items()]
+    )
+    return problem_response(Request(scope), 422, error.detail, invalid_params=error.params)
 
 
 def _longest_param(query_string: bytes) -> str:
@@ -85,6 +90,11 @@ def _is_utf8(raw: bytes) -> bool:
     return True
 
 
+def _decodes_to_utf8(raw: bytes) -> bool:
+    """Whether the percent-decoded bytes are UTF-8 (the parsers would silently turn the rest into U+FFFD)."""
+    return b"%" not in raw or _is_utf8(unquote_to_bytes(raw))
+
+
 def _repeated_params(query_string: bytes) -> dict[str, int]:
     """Parameters that occur more than once and may not; cheap when there is no `&` at all."""
     if b"&" not in query_string:
@@ -100,8 +110,9 @@ def _repeated_params(query_string: bytes) -> dict[str, int]:
 class ResponseGuardMiddleware:
     """The innermost guard, around the app itself, with one watch on whether the response has started:
 
-    - a response not started after `timeout` seconds becomes a 503 problem with `Retry-After` (work already
-      handed to a thread finishes in the background; its result is dropped);
+    - a response not started after `timeout` seconds becomes a 503 problem with `Retry-After`; the same
+      deadline is set for the request's work (app/deadline.py), so database work in a thread stops at it
+      instead of running on;
     - an exception nothing handled becomes a 500 problem with a fixed detail (the exception goes to the log
       only), inside the middleware stack, so the outer layers still add their headers.
 
@@ -120,21 +131,24 @@ class ResponseGuardMiddleware:
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
-            started = started or message["type"] == "http.response.start"
+            if message["type"] == "http.response.start" and not started:
+                deadline.check()  # work that ran past the limit (in a thread, say) is answered 503, not late
+                started = True
             await send(message)
 
+        deadline.start(self.timeout)
         try:
-            with anyio.move_on_after(self.timeout) as deadline:
+            with anyio.move_on_after(self.timeout) as time_limit:
                 await self.app(scope, receive, tracking_send)
         except Exception:
             if started:
                 raise
-            logger.exception("unexpected error while serving %s", scope["path"])
-            response = problem_response(Request(scope), 500, "An unexpected error occurred.", kind="internal-error")
+            if deadline.passed():
+                response = timeout_response(Request(scope))
+            else:
+                logger.exception("unexpected error while serving %s", scope["path"])
+                response = problem_response(Request(scope), 500, "An unexpected error occurred.", kind="internal-error")
             await response(scope, receive, send)
             return
-        if deadline.cancelled_caught and not started:
-            logger.warning("request timed out after %ss: %s", self.timeout, scope["path"])
-            detail = f"The request took longer than {self.timeout:g} s; try again shortly."
-            response = problem_response(Request(scope), 503, detail, kind="timeout", headers={"Retry-After": "5"})
-            await response(scope, receive, send)
+        if time_limit.cancelled_caught and not started:
+            await timeout_response(Request(scope))(scope, receive, send)

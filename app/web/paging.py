@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+import re
+from operator import itemgetter
+from typing import Annotated, Any, Generic, TypeVar
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 from starlette.datastructures import URL, QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,14 +19,31 @@ MAX_LIMIT = 100
 
 ItemT = TypeVar("ItemT")
 
+_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
+
+
+def _ascii_digits(value: object) -> object:
+    """A query string's integer is ASCII digits and nothing else: not `5.0`, `1_0`, `+1`, ` 5 ` or a full-width
+    digit, all of which Python's `int()` would take."""
+    if isinstance(value, str) and not _ASCII_DIGITS.fullmatch(value):
+        raise ValueError("Give a whole number in ASCII digits only (no sign, point, underscore or spaces).")
+    return value
+
+
+ASCII_DIGITS = BeforeValidator(_ascii_digits)
+"""Put after an int's constraints in `Annotated[int, Field(ge=..., le=...), ASCII_DIGITS]`."""
+
+QueryInt = Annotated[int, ASCII_DIGITS]
+"""An integer query parameter: ASCII digits only, then the field's own bounds."""
+
 
 class PageParams(BaseModel):
     """`limit` and `offset`; a limit above the maximum is an error, never silently clamped."""
 
-    limit: int = Field(
+    limit: QueryInt = Field(
         default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.", examples=[20]
     )
-    offset: int = Field(default=0, ge=0, le=2**31, description="How many items to skip.", examples=[0])
+    offset: QueryInt = Field(default=0, ge=0, le=2**31, description="How many items to skip.", examples=[0])
 
 
 class Page(BaseModel, Generic[ItemT]):
@@ -39,16 +58,25 @@ class Page(BaseModel, Generic[ItemT]):
 def link_header(url: URL, query: QueryParams, *, total: int, limit: int, offset: int) -> str:
     """`first`, `prev`, `next` and `last` links that keep every other query parameter of the request.
 
-    There is no `next` on the last page; past the end, `prev` leads back to the last page.
+    Pages step by `limit` from the requested `offset`, so `last` is the last such step that still holds an item
+    and is never before `next`. There is no `next` on the last page; past the end, `prev` and `last` lead back
+    to the last page counted from zero.
     """
-    last = ((total - 1) // limit) * limit if total else 0
+    if offset < total:
+        last = offset + ((total - 1 - offset) // limit) * limit
+    else:
+        last = ((total - 1) // limit) * limit if total else 0
     targets: list[tuple[str, int]] = [("first", 0)]
     if offset > 0:
         targets.append(("prev", min(max(offset - limit, 0), last)))
     if offset + limit < total:
         targets.append(("next", offset + limit))
     targets.append(("last", last))
-    others = urlencode([(key, value) for key, value in query.multi_items() if key not in ("offset", "limit")])
+    # In the parameters' canonical order (by name; a repeated one keeps its values' order), as the response
+    # cache keys them, so that every spelling of one request gets the same links.
+    pairs = [(key, value) for key, value in query.multi_items() if key not in ("offset", "limit")]
+    pairs.sort(key=itemgetter(0))
+    others = urlencode(pairs)
     base = f"{url.path}?{others}&limit={limit}&offset=" if others else f"{url.path}?limit={limit}&offset="
     links = [f'<{base}{target}>; rel="{rel}"' for rel, target in targets]
     return ", ".join(links)

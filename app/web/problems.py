@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
+from app import deadline
+from app.deadline import DeadlineExceeded
 from app.web.responses import PROBLEM_MEDIA_TYPE, dump_json
 
 logger = logging.getLogger("micromet")
@@ -25,10 +29,21 @@ logger = logging.getLogger("micromet")
 PROBLEM_TYPE_PREFIX = "urn:micromet:problem:"
 
 
+MAX_QUOTED_NAME = 64
+"""Longest parameter name a problem quotes; a longer one is cut there and ends with `…`, so a huge name in a
+request never makes a huge answer."""
+
+
+def _shortened(name: str) -> str:
+    return name if len(name) <= MAX_QUOTED_NAME else name[: MAX_QUOTED_NAME - 1] + "…"
+
+
 class InvalidParam(BaseModel):
     """One request parameter that was not accepted, and why."""
 
-    name: str = Field(description="The parameter's name, e.g. `limit` or `specimen`.")
+    name: Annotated[str, AfterValidator(_shortened)] = Field(
+        description=f"The parameter's name, e.g. `limit` or `specimen` (cut at {MAX_QUOTED_NAME} characters)."
+    )
     location: str = Field(alias="in", description="Where it was sent: `query`, `path` or `header`.")
     reason: str = Field(description="Why it was rejected, with the allowed values where there is a fixed set.")
 
@@ -74,8 +89,11 @@ class InvalidParametersError(ProblemError):
     kind = "invalid-parameters"
 
     def __init__(self, params: list[InvalidParam]) -> None:
-        names = ", ".join(dict.fromkeys(param.name for param in params))
-        super().__init__(f"Invalid request parameter(s): {names}.")
+        names = list(dict.fromkeys(param.name for param in params))
+        if any(name.endswith("…") for name in names):  # quoted once, cut, in invalid_params only
+            super().__init__("Invalid request parameter(s); each is named in invalid_params.")
+        else:
+            super().__init__(f"Invalid request parameter(s): {', '.join(names)}.")
         self.params = params
 
 
@@ -121,6 +139,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
+    app.add_exception_handler(DeadlineExceeded, _on_deadline)
     app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(OperationalError, _on_database_unavailable)
     app.add_exception_handler(DBAPIError, _on_database_unavailable)
@@ -141,6 +160,8 @@ async def _on_validation_error(request: Request, exc: Exception) -> Response:
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 404 and (redirect := slash_redirect(request)) is not None:
+        return redirect
     headers = dict(exc.headers or {})
     if exc.status_code == 405 and "GET" in headers.get("Allow", ""):
         headers["Allow"] = "GET, HEAD"
@@ -151,7 +172,38 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     return problem_response(request, exc.status_code, detail, headers=headers)
 
 
+def timeout_response(request: Request) -> Response:
+    """The 503 problem of a request that ran past the time limit (`MICROMET_REQUEST_TIMEOUT`)."""
+    timeout: float = request.scope["app"].state.settings.request_timeout
+    logger.warning("request timed out after %ss: %s", timeout, request.scope["path"])
+    detail = f"The request took longer than {timeout:g} s; try again shortly."
+    return problem_response(request, 503, detail, kind="timeout", headers={"Retry-After": "5"})
+
+
+async def _on_deadline(request: Request, exc: Exception) -> Response:
+    return timeout_response(request)
+
+
+def slash_redirect(request: Request) -> Response | None:
+    """For a path that is a route's but for trailing slashes, a 307 to the route's path; else None.
+
+    It does what Starlette's `redirect_slashes` did, except that `Location` is relative (the path and the query
+    as sent), never built from the request's `Host`, which a client controls."""
+    path: str = request.scope["path"]
+    stripped = "/" + path.strip("/")
+    if stripped == path or "//" in stripped:
+        return None
+    scope = {**request.scope, "path": stripped}
+    if not any(route.matches(scope)[0] is not Match.NONE for route in request.app.router.routes):
+        return None
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    location = quote(stripped, safe="/-._~!$&'()*+,;=:@") + (f"?{query}" if query else "")
+    return Response(status_code=307, headers={"Location": location})
+
+
 async def _on_database_unavailable(request: Request, exc: Exception) -> Response:
+    if deadline.passed():  # the statement was stopped at the deadline (SQLite interrupt, statement_timeout)
+        return timeout_response(request)
     logger.warning("database unavailable while serving %s: %s", request.scope["path"], exc)
     return problem_response(
         request, 503, "The database is unavailable; try again shortly.", headers={"Retry-After": "5"}

@@ -13,6 +13,7 @@ from tests.api.helpers import assert_problem, invalid_names
 
 PUBLIC = "http://127.0.0.1:8000"
 CARD = "/v1/therapies/adjuvant-therapy/card"
+CARD_URL = f"{PUBLIC}{CARD}"
 TITLE = "Understanding Micrometastases in Cancer"
 
 
@@ -96,7 +97,7 @@ def test_a_card_for_nothing_is_a_404_or_422_problem(client: TestClient, path: st
     "url",
     [
         f"{PUBLIC}/v1/therapies/adjuvant-therapy",
-        "/v1/therapies/adjuvant-therapy",
+        "HTTP://127.0.0.1:8000/v1/therapies/adjuvant-therapy",
         f"{PUBLIC}/v1/therapies/adjuvant-therapy/card",
         f"{PUBLIC}/v1/therapies/adjuvant-therapy?fields=name",
     ],
@@ -114,7 +115,7 @@ def test_oembed_answers_a_rich_response_for_an_item_url(client: TestClient, url:
 
 
 def test_oembed_honours_maxwidth_and_maxheight(client: TestClient) -> None:
-    body = client.get("/v1/oembed", params={"url": CARD, "maxwidth": 200, "maxheight": 100}).json()
+    body = client.get("/v1/oembed", params={"url": CARD_URL, "maxwidth": 200, "maxheight": 100}).json()
 
     assert (body["width"], body["height"]) == (200, 100)
 
@@ -129,6 +130,11 @@ def test_oembed_honours_maxwidth_and_maxheight(client: TestClient) -> None:
         f"{PUBLIC}/v1/therapies/no-such-therapy",
         "file:///etc/passwd",
         "javascript:alert(1)",
+        "/v1/therapies/adjuvant-therapy",
+        "v1/therapies/adjuvant-therapy",
+        "//evil.example/v1/therapies/adjuvant-therapy",
+        f"//{PUBLIC.removeprefix('http://')}/v1/therapies/adjuvant-therapy",
+        f"ftp://{PUBLIC.removeprefix('http://')}/v1/therapies/adjuvant-therapy",
     ],
 )
 def test_oembed_for_a_url_that_is_not_an_item_of_this_api_is_a_404(client: TestClient, url: str) -> None:
@@ -136,8 +142,8 @@ def test_oembed_for_a_url_that_is_not_an_item_of_this_api_is_a_404(client: TestC
 
 
 def test_oembed_answers_the_same_response_in_xml(client: TestClient) -> None:
-    as_json = client.get("/v1/oembed", params={"url": CARD, "maxwidth": 200}).json()
-    response = client.get("/v1/oembed", params={"url": CARD, "maxwidth": 200, "format": "xml"})
+    as_json = client.get("/v1/oembed", params={"url": CARD_URL, "maxwidth": 200}).json()
+    response = client.get("/v1/oembed", params={"url": CARD_URL, "maxwidth": 200, "format": "xml"})
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/xml")
@@ -148,7 +154,7 @@ def test_oembed_answers_the_same_response_in_xml(client: TestClient) -> None:
 
 
 def test_oembed_xml_escapes_the_card_html(client: TestClient) -> None:
-    body = client.get("/v1/oembed", params={"url": CARD, "format": "xml"}).text
+    body = client.get("/v1/oembed", params={"url": CARD_URL, "format": "xml"}).text
 
     assert "&lt;article" in body
     assert all(len(field) == 0 for field in ElementTree.fromstring(body))  # the card's tags are text, not elements
@@ -156,7 +162,7 @@ def test_oembed_xml_escapes_the_card_html(client: TestClient) -> None:
 
 @pytest.mark.parametrize("oembed_format", ["yaml", "", "JSON", "json,xml"])
 def test_oembed_formats_other_than_json_and_xml_are_a_422(client: TestClient, oembed_format: str) -> None:
-    response = client.get("/v1/oembed", params={"url": CARD, "format": oembed_format})
+    response = client.get("/v1/oembed", params={"url": CARD_URL, "format": oembed_format})
 
     assert invalid_names(assert_problem(response, 422)) == ["format"]
 

@@ -120,12 +120,14 @@ def test_a_16_kb_query_is_a_422_naming_the_longest_parameter(client: TestClient)
 @pytest.mark.parametrize(
     ("query", "accepted"),
     [
-        (b"q=%ff%fe%fd&sort=%ff", {422}),  # percent-encoded non-UTF-8: replaced, then validated
-        (b"q=%ff%fe%fd", {200}),  # percent-encoded bytes that are not UTF-8: replaced, then searched
+        (b"q=%ff%fe%fd&sort=%ff", {400}),  # percent-encoded bytes that are not UTF-8: never silently replaced
+        (b"q=%ff%fe%fd", {400}),
+        (b"q=%e9", {400}),  # Latin-1 "é", percent-encoded
         (b"q=\xff\xfe", {400}),  # raw bytes that are not UTF-8: what was meant cannot be known
         (b"q=caf\xc3\xa9", {200}),  # raw UTF-8, not percent-encoded: understood
         (b"q=tumor&sort=\xff", {400}),
-        (b"q=%c0%af", {200}),  # an overlong encoding of "/"
+        (b"q=%c0%af", {400}),  # an overlong encoding of "/" is not UTF-8
+        (b"q=caf%C3%A9", {200}),  # percent-encoded UTF-8: understood
         (b"\xff=1", {400}),  # nor in a name
     ],
 )

@@ -11,6 +11,7 @@ from app.models.oembed import OEmbedPublic
 from app.services.cards import card_for, item_for_url, oembed_document, oembed_xml
 from app.services.urls import COLLECTIONS
 from app.web.openapi import ITEM_ERRORS, problem_responses
+from app.web.paging import ASCII_DIGITS
 from app.web.problems import NotFoundError
 from app.web.query import NoQuery
 from app.web.responses import JSONBytesResponse
@@ -29,12 +30,17 @@ class OEmbedQuery(NoQuery):
     url: str = Field(
         min_length=1,
         max_length=2000,
-        description="An item URL of this API (absolute, on its public origin, or a path); it is never fetched.",
+        description="An absolute item URL of this API on its public origin (`MICROMET_PUBLIC_URL`); a relative or "
+        "scheme-relative URL, or another host, is a 404. It is never fetched.",
         examples=["http://127.0.0.1:8000/v1/therapies/adjuvant-therapy"],
     )
     format: Literal["json", "xml"] = Field(default="json", description="oEmbed's two formats: `json` or `xml`.")
-    maxwidth: int | None = Field(default=None, ge=1, le=10_000, description="Largest width the consumer can show.")
-    maxheight: int | None = Field(default=None, ge=1, le=10_000, description="Largest height it can show.")
+    maxwidth: Annotated[int, Field(ge=1, le=10_000), ASCII_DIGITS] | None = Field(
+        default=None, description="Largest width the consumer can show."
+    )
+    maxheight: Annotated[int, Field(ge=1, le=10_000), ASCII_DIGITS] | None = Field(
+        default=None, description="Largest height it can show."
+    )
 
 
 @router.get(

@@ -6,21 +6,30 @@ from fastapi import Request
 from starlette.responses import Response
 
 from app.services.export import JSONLD_CONTEXT, jsonld_node
-from app.web.responses import JSONBytesResponse, wants_linked_data
-
-LD_JSON = "application/ld+json"
+from app.web.negotiation import LD_JSON, negotiate
+from app.web.responses import JSONBytesResponse
 
 LINKED_DATA: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The item; a schema.org JSON-LD node for `Accept: application/ld+json`.",
+        "description": "The item; a schema.org JSON-LD node when `Accept` prefers `application/ld+json` "
+        "(RFC 9110 negotiation, q-values honoured). `fields=` keeps the node's properties that come from those "
+        "fields; `include=` adds the embedded entities' nodes under `@included`.",
         "content": {LD_JSON: {"schema": {"type": "object", "description": "A schema.org node with @context."}}},
     }
 }
 """The JSON-LD representation, added to the item operations' documented 200 response."""
 
 
+VARY_ACCEPT = {"Vary": "Accept"}
+"""Tells the response cache (and any other cache) that the representation depends on `Accept`."""
+
+
 def item_response(request: Request, item: dict[str, Any]) -> Response:
-    """The item as JSON, or as a JSON-LD node (the export's, with its @context) when the client asks for it."""
-    if wants_linked_data(request.headers.get("accept", "")):
-        return JSONBytesResponse({"@context": JSONLD_CONTEXT, **jsonld_node(item)}, media_type=LD_JSON)
-    return JSONBytesResponse(item)
+    """The item as JSON, or as a JSON-LD node (the export's, with its @context) when `Accept` prefers it."""
+    if negotiate(request.headers.get("accept", "")) == LD_JSON:
+        node = jsonld_node(item)
+        included = [jsonld_node(entity) for entities in item.get("embedded", {}).values() for entity in entities]
+        if included:
+            node["@included"] = included
+        return JSONBytesResponse({"@context": JSONLD_CONTEXT, **node}, media_type=LD_JSON, headers=VARY_ACCEPT)
+    return JSONBytesResponse(item, headers=VARY_ACCEPT)

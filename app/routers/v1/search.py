@@ -8,7 +8,7 @@ from app.content.vocabulary import CODE_PATTERN
 from app.deps import run_search
 from app.models.search import SearchPage
 from app.search.backend import SearchableType
-from app.search.query import MAX_QUERY_LENGTH, NOT_BLANK_PATTERN, is_blank
+from app.search.query import MAX_QUERY_LENGTH, MAX_TERMS, NOT_BLANK_PATTERN, count_words, is_blank
 from app.web.openapi import COLLECTION_ERRORS
 from app.web.paging import PageParams, link_header
 from app.web.query import NoQuery, parse_query_params, query_parameters
@@ -22,12 +22,14 @@ class SearchQuery(PageParams, NoQuery):
         min_length=1,
         max_length=MAX_QUERY_LENGTH,
         description='Words (all must match, stemmed) and "quoted phrases". Operators are plain text. '
-        "Blank (only whitespace) is a 422.",
+        f"Blank (only whitespace) or more than {MAX_TERMS} words is a 422.",
         examples=["liquid biopsy"],
         json_schema_extra={"pattern": NOT_BLANK_PATTERN},
     )
     type: list[SearchableType] | None = Field(
-        default=None, description="Only these types; repeat to allow several (`type=finding&type=concept`)."
+        default=None,
+        description="Only these types; repeat to allow several (`type=finding&type=concept`). A type given twice "
+        "counts once.",
     )
     code: str | None = Field(
         default=None,
@@ -43,6 +45,9 @@ class SearchQuery(PageParams, NoQuery):
     def not_blank(cls, value: str) -> str:
         if is_blank(value):
             raise ValueError("The query is blank; give at least one word.")
+        words = count_words(value)
+        if words > MAX_TERMS:
+            raise ValueError(f"The query has {words} words; at most {MAX_TERMS} are searched, so shorten it.")
         return value
 
 
@@ -64,7 +69,7 @@ async def search_everything(request: Request) -> Response:
     outcome = await run_search(
         request,
         query.q,
-        types=[kind.value for kind in query.type or []],
+        types=list(dict.fromkeys(kind.value for kind in query.type or [])),
         limit=query.limit,
         offset=query.offset,
         marks=(query.mark_start, query.mark_end),
