@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,7 +57,9 @@ def live_server(
         command = [sys.executable, "-c", entry, "serve", "--host", "127.0.0.1", "--port", str(port), *cli_args]
     if wrap is not None:
         command = wrap(command)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The server's log goes to a file: a pipe nobody reads fills up under load and blocks the server.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 (closed in the finally below, after the server stops)
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
@@ -67,8 +70,11 @@ def live_server(
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                _, errors = process.communicate(timeout=5)
-                raise RuntimeError(f"server did not become ready: {errors.decode(errors='replace')[-2000:]}")
+                process.kill()
+                process.wait(timeout=5)
+                log.seek(0)
+                errors = log.read().decode(errors="replace")[-2000:]
+                raise RuntimeError(f"server did not become ready: {errors}")
             time.sleep(0.1)
         yield base_url
     finally:
@@ -78,5 +84,4 @@ def live_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-        if process.stderr is not None:
-            process.stderr.close()
+        log.close()

@@ -74,9 +74,9 @@ def _invalid_params(scope: Scope, reasons: dict[str, str]) -> Response:
 
 
 def _longest_param(query_string: bytes) -> str:
-    """The name of the parameter with the longest value: the one to blame for an overlong query."""
+    """The name of the longest parameter (name and value): the one to blame for an overlong query."""
     pairs = [pair.partition(b"=") for pair in query_string.split(b"&")]
-    name, _, _ = max(pairs, key=lambda pair: len(pair[2]))
+    name, _, _ = max(pairs, key=lambda pair: len(pair[0]) + len(pair[2]))
     return unquote_plus(name.decode("latin-1"), errors="replace") or "query"
 
 

@@ -58,11 +58,17 @@ def _head_too_large_response(limit: int) -> bytes:
     return f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode() + head + b"\r\n" + body
 
 
+class _HeadTooLarge(Exception):  # noqa: N818 (raised inside the parser to stop it)
+    """Raised from a parser callback to stop parsing a head over the limit."""
+
+
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a size and a time limit on each request head."""
 
-    _head_bytes = 0
+    _head_bytes = 0  # bytes received since the head began (a bound on what the parser buffers)
+    _head_size = 0  # the head's own bytes: request target, header names and values
     _reading_head = True
+    _too_large = False
     _head_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -80,21 +86,45 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._arm_head_timer()
         self._head_bytes += len(data)
         super().data_received(data)
-        limit = _limits()[0]
-        if self._reading_head and self._head_bytes > limit and not self.transport.is_closing():
-            self.logger.warning("request head over %d bytes from %s; closing", limit, self.client)
-            self.transport.write(_head_too_large_response(limit))
-            self.transport.close()
+        if self._reading_head and self._head_bytes > _limits()[0]:
+            self._refuse_head()
+
+    def send_400_response(self, msg: str) -> None:
+        if self._too_large:  # the parser stopped because the head was over the limit
+            self._refuse_head()
+        else:
+            super().send_400_response(msg)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._reading_head = True
+        self._head_size = 0
+
+    def on_url(self, url: bytes) -> None:
+        self._head_size += len(url)
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._head_size += len(name) + len(value) + 4  # ": " and CRLF
+        super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
         self._head_bytes = 0
         self._disarm_head_timer()
+        if self._head_size > _limits()[0]:  # a head that arrived whole in one read
+            self._too_large = True
+            raise _HeadTooLarge
         super().on_headers_complete()
+
+    def _refuse_head(self) -> None:
+        """Answer 431 and close, once."""
+        self._too_large = True
+        if not self.transport.is_closing():
+            limit = _limits()[0]
+            self.logger.warning("request head over %d bytes from %s; closing", limit, self.client)
+            self.transport.write(_head_too_large_response(limit))
+            self.transport.close()
 
     def on_response_complete(self) -> None:
         pipelined = bool(self.pipeline)  # a request whose head was read already starts now

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import PROBLEM, assert_problem, invalid_names
+from tests.api.helpers import ACCEPT_VARIANTS, PROBLEM, assert_problem, invalid_names
 
 ITEM = "/v1/therapies/adjuvant-therapy"
 READ_ROUTES = [
@@ -250,3 +250,44 @@ def test_an_odd_host_header_never_reaches_links(client: TestClient, host: str) -
     assert response.status_code == 200
     assert host not in response.headers["link"]
     assert host not in response.text
+
+
+ENTITY_ITEMS = [
+    "/v1/detection-methods/liquid-biopsy",
+    "/v1/therapies/chemotherapy",
+    "/v1/challenges/small-size-and-difficult-detection",
+    "/v1/findings/may-remain-dormant-for-years",
+    "/v1/concepts/overt-metastasis",
+]
+
+
+@pytest.mark.parametrize("accept", ACCEPT_VARIANTS)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        *ENTITY_ITEMS,
+        "/v1/concepts/overt-metastasis?fields=links,codes,name",
+        "/v1/therapies/chemotherapy?include=concepts&fields=name",
+        "/v1/findings?limit=2",
+        "/v1/search?q=biopsy",
+    ],
+)
+def test_any_accept_gets_json_or_json_ld_and_never_a_5xx(
+    client: TestClient, accept: str, method: str, path: str
+) -> None:
+    response = client.request(method, path, headers={"Accept": accept})
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] in ("application/json", "application/ld+json")
+    plain = client.get(path)
+    assert plain.headers["content-type"] == "application/json"  # whatever was asked before
+
+
+def test_an_accept_of_raw_latin1_bytes_is_answered(api_app: FastAPI) -> None:
+    status, headers, _ = raw_get(
+        api_app, b"/v1/concepts/overt-metastasis", headers=[(b"host", b"testserver"), (b"accept", b"application/\xe9")]
+    )
+
+    assert status == 200
+    assert headers["content-type"] == "application/json"
