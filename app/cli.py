@@ -136,8 +136,7 @@ def serve_command(
         workers=workers,
         server_header=False,
         log_level="info",
-        http=GuardedHttpToolsProtocol,
-        limit_concurrency=settings.max_connections,
+        http=GuardedHttpToolsProtocol,  # head size and time limits, the connection cap (app/web/server.py)
     )
 
 

@@ -22,7 +22,7 @@ from app.settings import Settings
 from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseCache, ResponseStore
 from app.web.cors import ProblemCORSMiddleware
 from app.web.docs import OPENAPI_URL, install_docs
-from app.web.guards import RequestTargetMiddleware, ResponseGuardMiddleware
+from app.web.guards import LastResortMiddleware, RequestTargetMiddleware, ResponseGuardMiddleware
 from app.web.head import HeadAsGetMiddleware
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
@@ -136,11 +136,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
-    # Outermost last: HEAD, security headers, CORS, the request-target checks, the response cache, and innermost
-    # the time limit and last-resort 500 (so even a 500 passes through everything above it).
+    # Outermost last: HEAD, security headers, CORS, the last-resort 500 (so even a 500 passes through everything
+    # above it), the request-target checks, the response cache, and innermost the time limit.
     app.add_middleware(ResponseGuardMiddleware, timeout=settings.request_timeout)
     app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
     app.add_middleware(RequestTargetMiddleware, max_length=settings.max_url_length)
+    app.add_middleware(LastResortMiddleware)
     app.add_middleware(
         ProblemCORSMiddleware,
         allow_origins=settings.cors_allow_origins,

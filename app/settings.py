@@ -69,7 +69,9 @@ class Settings(BaseSettings):
         default=10.0, gt=0, description="`micromet serve`: seconds a connection may take to send a request head."
     )
     max_connections: int = Field(
-        default=1024, ge=1, description="`micromet serve`: concurrent connections; past it requests are a 503."
+        default=1024,
+        ge=1,
+        description="`micromet serve`: concurrent connections; past it requests are a 503 problem (not /healthz).",
     )
     worker_threads: int = Field(
         default=4,

@@ -114,6 +114,63 @@ def test_a_431_is_a_problem_with_the_security_headers(served: str) -> None:
     assert json.loads(body)["status"] == 431
 
 
+def read_all(connection: socket.socket, seconds: float = 3.0) -> bytes:
+    """Everything the server sends until it closes the connection or falls silent for `seconds`."""
+    connection.settimeout(seconds)
+    answer = b""
+    try:
+        while chunk := connection.recv(65536):
+            answer += chunk
+    except (TimeoutError, ConnectionResetError):
+        pass
+    return answer
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        b"X-A: " + b"a" * 100_000 + b"\r\n",
+        b"X-A: " + b"a" * 127_000 + b"\r\n",
+        b"".join(b"X-H%03d: " % index + b"h" * 100 + b"\r\n" for index in range(700)),
+    ],
+    ids=["100 KB header", "127 KB header", "700 headers"],
+)
+def test_a_head_over_the_limit_sent_in_one_write_is_a_431(served: str, headers: bytes) -> None:
+    with socket.create_connection(address(served)) as client:
+        client.sendall(b"GET /v1/meta HTTP/1.1\r\nHost: x\r\n" + headers + b"\r\n")
+        answer = read_all(client)
+
+    assert answer.startswith(b"HTTP/1.1 431 ")
+
+
+@pytest.mark.parametrize("method", [b"POST", b"GET"])
+def test_a_request_body_is_never_counted_as_the_next_head(served: str, method: bytes) -> None:
+    body = b"x" * 1_000_000
+    with socket.create_connection(address(served)) as client:
+        client.sendall(method + b" /v1/meta HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body))
+        client.sendall(body)
+        answer = read_all(client, seconds=HEAD_TIMEOUT + 1.0)
+
+    assert answer.count(b"HTTP/1.1 ") == 1
+    assert b" 431 " not in answer
+    assert answer.startswith(b"HTTP/1.1 405 " if method == b"POST" else b"HTTP/1.1 200 ")
+
+
+@pytest.mark.parametrize(
+    "target", [b"/v1/search?q=caf\xc3\xa9", b"/v1/concepts/\xe9", b"/v1/therapies?limit=\xef\xbc\x95"]
+)
+def test_a_request_the_parser_refuses_is_a_400_problem_with_the_security_headers(served: str, target: bytes) -> None:
+    with socket.create_connection(address(served)) as client:
+        client.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = read_all(client)
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ")
+    assert b"content-type: application/problem+json" in head
+    assert b"x-content-type-options: nosniff" in head
+    assert json.loads(body)["status"] == 400
+
+
 def test_a_head_just_under_the_limit_is_served(served: str) -> None:
     response = httpx.get(f"{served}/healthz", headers={"X-Padding": "p" * 60_000})
 
@@ -159,19 +216,25 @@ def test_a_head_trickled_a_byte_at_a_time_is_cut_off(served: str) -> None:
     assert time.monotonic() - started < HEAD_TIMEOUT * 4
 
 
-def test_connections_past_the_cap_are_answered_503(tmp_path: Path) -> None:
+def test_connections_past_the_cap_are_a_503_problem_but_health_still_answers(tmp_path: Path) -> None:
     env = {"MICROMET_MAX_CONNECTIONS": "8"}
     with live_server(tmp_path / "micromet.sqlite3", SEED_DIR, cli_args=[], env=env) as base_url:
         idle = [socket.create_connection(address(base_url)) for _ in range(8)]
         try:
-            over = httpx.get(f"{base_url}/healthz")
+            over = httpx.get(f"{base_url}/v1/meta")
+            health = httpx.get(f"{base_url}/healthz")
         finally:
             for connection in idle:
                 connection.close()
         time.sleep(0.2)
-        under = httpx.get(f"{base_url}/healthz")
+        under = httpx.get(f"{base_url}/v1/meta")
 
     assert over.status_code == 503
+    assert over.headers["content-type"] == "application/problem+json"
+    assert over.headers["retry-after"] == "5"
+    assert over.headers["x-content-type-options"] == "nosniff"
+    assert over.json()["type"] == "urn:micromet:problem:overloaded"
+    assert health.status_code == 200
     assert under.status_code == 200
 
 

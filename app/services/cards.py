@@ -75,7 +75,10 @@ def card_for(catalog: Catalog, entity_type: EntityType, slug: str, public_url: s
 def item_for_url(url: str, public_url: str) -> tuple[EntityType, str] | None:
     """The entity an absolute item URL on the public origin names, or None (a relative or scheme-relative URL,
     another scheme or another host). The URL is only parsed, never fetched."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket, or a host that NFKC turns into a path
+        return None
     public = urlsplit(public_url)
     if (parts.scheme.lower(), parts.netloc.lower()) != (public.scheme.lower(), public.netloc.lower()):
         return None

@@ -45,7 +45,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.models import DatasetInfo
 from app.web.negotiation import negotiate
 
-CACHED_PREFIXES = ("/v1/", "/static/docs/")
+STATIC_PREFIX = "/static/docs/"
+CACHED_PREFIXES = ("/v1/", STATIC_PREFIX)
 """The API, and the docs' static assets (large, and worth gzipping)."""
 
 CacheKey = tuple[str, str, str]
@@ -259,7 +260,9 @@ class HTTPCacheMiddleware:
             await self.app(scope, receive, send)
             return
         cache: ResponseCache = state.response_cache
-        path, query = scope["path"], canonical_query(scope["query_string"])
+        path = scope["path"]
+        # Static files ignore the query: every query string is the one file, so it is one entry.
+        query = "" if path.startswith(STATIC_PREFIX) else canonical_query(scope["query_string"])
         media_type = negotiated_media_type(scope)
         entry = cache.lookup(stamp.version, path, query, media_type)
         if entry is None:
@@ -367,7 +370,7 @@ def not_modified(headers: dict[bytes, bytes], etag: bytes, generated_at: datetim
         return False
     try:
         since = parsedate_to_datetime(if_modified_since.decode("latin-1"))
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # e.g. a year of 21 digits
         return False
     if since.tzinfo is None:
         return False

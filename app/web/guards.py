@@ -107,16 +107,41 @@ def _repeated_params(query_string: bytes) -> dict[str, int]:
     return {name: count for name, count in names.items() if count > 1 and name not in REPEATABLE_PARAMS}
 
 
+class LastResortMiddleware:
+    """An exception nothing else handled becomes a 500 problem with a fixed detail (the exception goes to the
+    log only). It sits inside the security-header and CORS layers, around everything else (the request-target
+    checks, the response cache, the app), so that even a 500 carries every header (Starlette's own
+    ServerErrorMiddleware sits outside them)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            if started:
+                raise
+            logger.exception("unexpected error while serving %s", scope["path"])
+            response = problem_response(Request(scope), 500, "An unexpected error occurred.", kind="internal-error")
+            await response(scope, receive, send)
+
+
 class ResponseGuardMiddleware:
-    """The innermost guard, around the app itself, with one watch on whether the response has started:
-
-    - a response not started after `timeout` seconds becomes a 503 problem with `Retry-After`; the same
-      deadline is set for the request's work (app/deadline.py), so database work in a thread stops at it
-      instead of running on;
-    - an exception nothing handled becomes a 500 problem with a fixed detail (the exception goes to the log
-      only), inside the middleware stack, so the outer layers still add their headers.
-
-    Answers from the response cache never reach it.
+    """The innermost guard, around the app itself: a response not started after `timeout` seconds becomes a
+    503 problem with `Retry-After`. The same deadline is set for the request's work (app/deadline.py), so
+    database work in a thread stops at it instead of running on, and a response that would start after it is
+    the 503 instead. Answers from the response cache never reach it.
     """
 
     def __init__(self, app: ASGIApp, timeout: float) -> None:
@@ -141,14 +166,9 @@ class ResponseGuardMiddleware:
             with anyio.move_on_after(self.timeout) as time_limit:
                 await self.app(scope, receive, tracking_send)
         except Exception:
-            if started:
-                raise
-            if deadline.passed():
-                response = timeout_response(Request(scope))
-            else:
-                logger.exception("unexpected error while serving %s", scope["path"])
-                response = problem_response(Request(scope), 500, "An unexpected error occurred.", kind="internal-error")
-            await response(scope, receive, send)
+            if started or not deadline.passed():
+                raise  # to LastResortMiddleware: a 500
+            await timeout_response(Request(scope))(scope, receive, send)
             return
         if time_limit.cancelled_caught and not started:
             await timeout_response(Request(scope))(scope, receive, send)

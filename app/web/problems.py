@@ -34,6 +34,10 @@ MAX_QUOTED_NAME = 64
 request never makes a huge answer."""
 
 
+MAX_LISTED_PARAMS = 20
+"""Most parameters a 422 lists; the detail says how many were invalid in all."""
+
+
 def _shortened(name: str) -> str:
     return name if len(name) <= MAX_QUOTED_NAME else name[: MAX_QUOTED_NAME - 1] + "…"
 
@@ -89,12 +93,17 @@ class InvalidParametersError(ProblemError):
     kind = "invalid-parameters"
 
     def __init__(self, params: list[InvalidParam]) -> None:
-        names = list(dict.fromkeys(param.name for param in params))
-        if any(name.endswith("…") for name in names):  # quoted once, cut, in invalid_params only
+        names = ", ".join(dict.fromkeys(param.name for param in params))
+        listed = params[:MAX_LISTED_PARAMS]
+        if len(listed) < len(params):
+            super().__init__(
+                f"{len(params)} invalid request parameters; the first {len(listed)} are named in invalid_params."
+            )
+        elif len(names) > MAX_QUOTED_NAME or "…" in names:  # each name quoted once, in invalid_params only
             super().__init__("Invalid request parameter(s); each is named in invalid_params.")
         else:
-            super().__init__(f"Invalid request parameter(s): {', '.join(names)}.")
-        self.params = params
+            super().__init__(f"Invalid request parameter(s): {names}.")
+        self.params = listed
 
 
 class ServiceUnavailableError(ProblemError):
@@ -127,11 +136,23 @@ def problem_response(
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.scope["path"],
+        "instance": _instance(request.scope),
     }
     if invalid_params:
         body["invalid_params"] = [param.model_dump(by_alias=True) for param in invalid_params]
     return Response(dump_json(body), status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _instance(scope: Any) -> str:
+    """The request's path as sent (percent-encoded, as a URI reference is), so that no character of it is
+    escaped again in the JSON."""
+    raw: bytes | None = scope.get("raw_path")
+    return raw.decode("latin-1") if raw else str(scope["path"])
+
+
+def shown(text: str, limit: int = 100) -> str:
+    """Text from a request, cut for quoting in a detail (the full value is in `instance` or was the client's)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -166,7 +187,7 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
     if exc.status_code == 405 and "GET" in headers.get("Allow", ""):
         headers["Allow"] = "GET, HEAD"
     detail = {
-        404: f"No resource at {request.scope['path']}.",
+        404: f"No resource at {shown(_instance(request.scope))}.",
         405: f"{request.method} is not allowed here; this API is read-only.",
     }.get(exc.status_code, str(exc.detail))
     return problem_response(request, exc.status_code, detail, headers=headers)

@@ -1,17 +1,18 @@
-"""How `micromet serve` runs uvicorn: its HTTP/1.1 protocol (httptools) with limits on the request head.
+"""How `micromet serve` runs uvicorn: its HTTP/1.1 protocol (httptools) with limits of its own.
 
 uvicorn's httptools protocol has no bound on a request head and no time limit for reading one: a single
 100 MB header is buffered whole (and concatenated piece by piece, stalling the event loop), and a connection
 that never finishes its head stays open for ever (uvicorn's keep-alive timeout covers only the time after a
-response). This subclass adds both, at the level where bytes arrive:
+response). This subclass adds, at the level where bytes arrive:
 
-- a head (request line and headers) longer than `max_request_head_bytes` is answered with a 431 problem and
-  the connection is closed, after at most one read's worth of bytes more than the limit was buffered;
-- a head not complete `request_head_timeout` seconds after the connection opened, or after its first byte
-  arrived, closes the connection.
-
-The number of concurrent connections is capped by uvicorn's own `limit_concurrency` (`max_connections`): past
-it, requests are answered 503.
+- a bound on the head (request line and headers): over `max_request_head_bytes` it is answered with a 431
+  problem and the connection is closed, after at most one read's worth of bytes more than the limit was
+  buffered, whether the head arrives whole or in pieces;
+- a time limit: a head not complete `request_head_timeout` seconds after the connection opened, or after its
+  first byte arrived, closes the connection (a request's body, once its head is read, is not a head);
+- a cap on concurrent connections (`max_connections`): past it, requests are a 503 problem with `Retry-After`,
+  except `/healthz`, so that a flood of connections never makes an orchestrator restart a live server;
+- problems instead of uvicorn's plain-text 400 for requests it cannot parse, with the security headers.
 """
 
 from __future__ import annotations
@@ -21,41 +22,57 @@ import json
 from functools import cache
 from http import HTTPStatus
 
+from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.settings import Settings
 from app.web.responses import PROBLEM_MEDIA_TYPE
 from app.web.security import API_CSP, SECURITY_HEADERS
 
+HEALTH_TARGET = b"/healthz"
+
 
 @cache
-def _limits() -> tuple[int, float]:
-    """(most bytes of a request head, seconds to send one), read once per process from the settings."""
+def _limits() -> tuple[int, float, int]:
+    """(most bytes of a request head, seconds to send one, most connections), read once per process."""
     settings = Settings()
-    return settings.max_request_head_bytes, settings.request_head_timeout
+    return settings.max_request_head_bytes, settings.request_head_timeout, settings.max_connections
 
 
-def _head_too_large_response(limit: int) -> bytes:
-    """The 431 answer, written straight to the socket: a problem, with the security headers, then close."""
-    status = HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+def _problem(status: HTTPStatus, kind: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The headers and body of a problem answered by the protocol itself, before any app sees the request."""
     body = json.dumps(
         {
-            "type": "urn:micromet:problem:request-head-too-large",
+            "type": f"urn:micromet:problem:{kind}",
             "title": status.phrase,
             "status": status.value,
-            "detail": f"The request line and headers are over {limit} bytes.",
+            "detail": detail,
             "instance": "",
         }
     ).encode()
     headers = [
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
-        (b"connection", b"close"),
         *SECURITY_HEADERS,
         (b"content-security-policy", API_CSP),
     ]
-    head = b"".join(name + b": " + value + b"\r\n" for name, value in headers)
+    return headers, body
+
+
+def _closing_answer(status: HTTPStatus, kind: str, detail: str) -> bytes:
+    """A complete HTTP/1.1 response that closes the connection, to write straight to the socket."""
+    headers, body = _problem(status, kind, detail)
+    head = b"".join(name + b": " + value + b"\r\n" for name, value in [*headers, (b"connection", b"close")])
     return f"HTTP/1.1 {status.value} {status.phrase}\r\n".encode() + head + b"\r\n" + body
+
+
+async def _overloaded(scope: Scope, receive: Receive, send: Send) -> None:
+    """The ASGI app that answers requests past the connection cap."""
+    status = HTTPStatus.SERVICE_UNAVAILABLE
+    headers, body = _problem(status, "overloaded", "The server has too many connections open; try again shortly.")
+    headers.append((b"retry-after", b"5"))
+    await send({"type": "http.response.start", "status": status.value, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class _HeadTooLarge(Exception):  # noqa: N818 (raised inside the parser to stop it)
@@ -63,7 +80,7 @@ class _HeadTooLarge(Exception):  # noqa: N818 (raised inside the parser to stop 
 
 
 class GuardedHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol with a size and a time limit on each request head."""
+    """uvicorn's httptools protocol with a size and a time limit on each request head and a connection cap."""
 
     _head_bytes = 0  # bytes received since the head began (a bound on what the parser buffers)
     _head_size = 0  # the head's own bytes: request target, header names and values
@@ -92,8 +109,12 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     def send_400_response(self, msg: str) -> None:
         if self._too_large:  # the parser stopped because the head was over the limit
             self._refuse_head()
-        else:
-            super().send_400_response(msg)
+            return
+        self.logger.info("unparsable request from %s: %s", self.client, msg)
+        if not self.transport.is_closing():
+            detail = "The request is not valid HTTP/1.1 (e.g. bytes that are not ASCII in its target, unencoded)."
+            self.transport.write(_closing_answer(HTTPStatus.BAD_REQUEST, "bad-request", detail))
+            self.transport.close()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -112,10 +133,22 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self._reading_head = False
         self._head_bytes = 0
         self._disarm_head_timer()
-        if self._head_size > _limits()[0]:  # a head that arrived whole in one read
+        max_head, _, max_connections = _limits()
+        if self._head_size > max_head:  # a head that arrived whole in one read
             self._too_large = True
             raise _HeadTooLarge
+        if len(self.connections) > max_connections and not self.url.startswith(HEALTH_TARGET):
+            serving, self.app = self.app, _overloaded
+            try:
+                super().on_headers_complete()
+            finally:
+                self.app = serving
+            return
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._reading_head = True  # the request and its body are read: the next bytes begin a new head
 
     def _refuse_head(self) -> None:
         """Answer 431 and close, once."""
@@ -123,14 +156,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             limit = _limits()[0]
             self.logger.warning("request head over %d bytes from %s; closing", limit, self.client)
-            self.transport.write(_head_too_large_response(limit))
+            detail = f"The request line and headers are over {limit} bytes."
+            answer = _closing_answer(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request-head-too-large", detail)
+            self.transport.write(answer)
             self.transport.close()
-
-    def on_response_complete(self) -> None:
-        pipelined = bool(self.pipeline)  # a request whose head was read already starts now
-        super().on_response_complete()
-        if not pipelined:
-            self._reading_head = True  # the next bytes, whenever they come, begin a new head
 
     def _arm_head_timer(self) -> None:
         if self._head_timer is None:

@@ -173,3 +173,66 @@ def test_a_path_that_is_no_route_with_or_without_slashes_is_a_404_not_a_redirect
 
     assert_problem(response, 404)
     assert "location" not in response.headers
+
+
+def test_a_422_for_many_unknown_parameters_lists_twenty_and_stays_smaller_than_the_request(client: TestClient) -> None:
+    query = "&".join(f"{'n' * 58}{index:03d}=1" for index in range(125))
+    response = client.get(f"/v1/findings?{query}")
+
+    body = assert_problem(response, 422)
+    assert len(body["invalid_params"]) == 20
+    assert body["detail"].startswith("125 invalid request parameters")
+    assert len(response.content) < len(query)
+
+
+def test_a_404_never_echoes_a_long_path_twice(client: TestClient) -> None:
+    path = "/v1/" + "%01" * 2700
+    response = client.get(path)
+
+    body = assert_problem(response, 404)
+    assert len(response.content) < len(path) + 512
+    assert body["instance"] == path  # the path as sent: percent-encoded, nothing escaped again
+    assert len(body["detail"]) < 120
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Mon, 01 Jan 999999999999999999999 00:00:00 GMT",
+        "Mon, 99999999999999999999 Jan 2020 00:00:00 GMT",
+        "Mon, 01 Jan 2020 99999999999999999999:00:00 GMT",
+        "Mon, 01 Jan 2020 00:00:00 +99999999999999999999",
+    ],
+)
+@pytest.mark.parametrize("path", ["/v1/therapies/chemotherapy", "/static/docs/swagger-ui.css"])
+def test_an_if_modified_since_that_overflows_is_ignored(client: TestClient, path: str, value: str) -> None:
+    client.get(path)  # cached: the conditional is evaluated by the cache layer
+
+    response = client.get(path, headers={"If-Modified-Since": value})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://[::1",
+        "http://127.0.0.1:8000]/v1/therapies/chemotherapy",
+        "http://\uff0f127.0.0.1:8000/v1/therapies/chemotherapy",
+        "http://" + "\x01" * 1900,
+    ],
+)
+def test_oembed_for_a_url_the_parser_refuses_is_a_short_404(client: TestClient, url: str) -> None:
+    response = client.get("/v1/oembed", params={"url": url})
+
+    assert_problem(response, 404)
+    assert len(response.content) < 1024
+
+
+def test_every_query_string_of_a_docs_asset_is_the_one_cached_file(tmp_path: Path) -> None:
+    with fresh_client(tmp_path) as client:
+        bodies = {client.get(f"/static/docs/swagger-ui.css?n={index}").content for index in range(30)}
+        cache = client.app.state.response_cache  # type: ignore[attr-defined]
+
+        assert len(bodies) == 1
+        assert len(cache.small) + len(cache.large) == 1

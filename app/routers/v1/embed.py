@@ -12,7 +12,7 @@ from app.services.cards import card_for, item_for_url, oembed_document, oembed_x
 from app.services.urls import COLLECTIONS
 from app.web.openapi import ITEM_ERRORS, problem_responses
 from app.web.paging import ASCII_DIGITS
-from app.web.problems import NotFoundError
+from app.web.problems import NotFoundError, shown
 from app.web.query import NoQuery
 from app.web.responses import JSONBytesResponse
 
@@ -82,7 +82,7 @@ def oembed(request: Request, query: Annotated[OEmbedQuery, Query()], catalog: Ca
     public_url = settings.public_url
     target = item_for_url(query.url, public_url)
     if target is None:
-        raise NotFoundError(f"{query.url!r} is not an item URL of this API ({public_url}/v1/{{type}}/{{slug}}).")
+        raise NotFoundError(f"{shown(query.url)!r} is not an item URL of this API ({public_url}/v1/{{type}}/{{slug}}).")
     html, item = card_for(catalog, *target, public_url)
     document = oembed_document(
         item,
