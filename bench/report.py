@@ -50,6 +50,18 @@ def render(results: dict[str, Any]) -> str:
             lines.append(f"\nRSS ({mode}): real {rss['real']} MB, 100k {rss['synthetic']} MB.")
     if "scaleout" in results:
         lines += ["", render_scaleout(results["scaleout"])]
+    if "limits" in results:
+        lines += [
+            "",
+            "| micromet serve's protocol vs plain httptools | guarded req/s | plain req/s | ratio |",
+            "|---|---:|---:|---:|",
+        ]
+        for name, row in results["limits"].items():
+            guarded, plain = row["guarded"], row["plain"]
+            lines.append(
+                f"| {name} | {guarded['requests_per_second']:.0f} | {plain['requests_per_second']:.0f} | "
+                f"{row['ratio']:.3f} |"
+            )
     return "\n".join(lines)
 
 

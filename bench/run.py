@@ -46,15 +46,31 @@ class Run:
     errors: int
 
 
+GUARDED = (
+    "import uvicorn; from app.web.server import GuardedHttpToolsProtocol; "
+    "uvicorn.run({target!r}, host='127.0.0.1', port={port}, workers={workers}, access_log=False, "
+    "log_level='warning', server_header=False, http=GuardedHttpToolsProtocol)"
+)
+
+
 class Server:
     """A uvicorn process pinned to one core, on a free loopback port."""
 
     def __init__(
-        self, target: str, env: dict[str, str] | None = None, port: int = 0, *, workers: int = 1, cores: str = "1"
+        self,
+        target: str,
+        env: dict[str, str] | None = None,
+        port: int = 0,
+        *,
+        workers: int = 1,
+        cores: str = "1",
+        guarded: bool = False,
     ) -> None:
         self.port = port or _free_port()
         command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(self.port)]
         command += ["--workers", str(workers), "--no-access-log", "--log-level", "warning", "--no-server-header"]
+        if guarded:  # the protocol `micromet serve` runs: uvicorn's httptools with head and connection limits
+            command = [sys.executable, "-c", GUARDED.format(target=target, port=self.port, workers=workers)]
         if TASKSET and cores:
             command = [TASKSET, "-c", cores, *command]
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
@@ -390,7 +406,50 @@ def scaleout(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     return table
 
 
-PHASES = ("comparison", "scale", "scaleout")
+def limits(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    """The cost of `micromet serve`'s protocol (request-head size and time limits, connection cap) against
+    uvicorn's plain httptools protocol: the same app and database, alternating rounds, on the cached item GET and
+    on random three-word searches (new queries)."""
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    env = {"MICROMET_DATABASE_URL": f"sqlite:///{real_db}"}
+    plain = Server("app.main:app", env)
+    guarded = Server("app.main:app", env, guarded=True)
+    words = lexicon(real_db)
+    cases: dict[str, dict[str, object]] = {
+        "item GET": {"path": "/v1/therapies/adjuvant-therapy"},
+        "search, random three-word queries": {"script": lua_random_words(words, folder, 3)},
+    }
+    table: dict[str, object] = {}
+    try:
+        for server in (plain, guarded):
+            fetch(server.base + "/v1/therapies/adjuvant-therapy")
+        for name, case in cases.items():
+            runs: dict[str, list[Run]] = {"plain": [], "guarded": []}
+            for _ in range(args.rounds):
+                for label, server in (("plain", plain), ("guarded", guarded)):
+                    runs[label].append(
+                        wrk(
+                            server.base + str(case.get("path", "/")),
+                            duration=args.duration,
+                            connections=args.connections,
+                            script=case.get("script"),  # type: ignore[arg-type]
+                        )
+                    )
+            mine, reference = _median(runs["guarded"]), _median(runs["plain"])
+            table[name] = {
+                "guarded": asdict(mine),
+                "plain": asdict(reference),
+                "ratio": round(mine.requests_per_second / reference.requests_per_second, 3),
+            }
+            print(f"limits: {name:36} guarded/plain {table[name]['ratio']:.3f}", flush=True)  # type: ignore[index]
+    finally:
+        plain.stop()
+        guarded.stop()
+    return table
+
+
+PHASES = ("comparison", "scale", "scaleout", "limits")
 
 
 def main() -> None:
@@ -428,6 +487,8 @@ def main() -> None:
             results["scale"] = scale(args)
         if "scaleout" in phases:
             results["scaleout"] = scaleout(args, Path(folder))
+        if "limits" in phases:
+            results["limits"] = limits(args, Path(folder))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 

@@ -119,19 +119,21 @@ class PostgresSearch:
 class TrigramSpeller:
     """The most similar indexed word by trigram similarity (ties go to the commoner word)."""
 
-    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
-        """Known words are found in one primary-key lookup; each unknown one is then matched with `%` (the
-        trigram index) and kept only above the cutoff."""
+    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
+        """The correctable words that the lexicon lacks, found in one primary-key lookup."""
         candidates = sorted({word for word in words if correctable(word)})
         if not candidates:
-            return {}
+            return []
         known = set(
             connection.scalars(text("SELECT term FROM search_term WHERE term = ANY(:words)"), {"words": candidates})
         )
+        return [word for word in candidates if word not in known]
+
+    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
+        """Known words are found in one primary-key lookup; each unknown one is then matched with `%` (the
+        trigram index) and kept only above the cutoff."""
         found: dict[str, str] = {}
-        for word in candidates:
-            if word in known:
-                continue
+        for word in self.unknown(connection, version, words):
             row = connection.execute(
                 text(
                     "SELECT term, similarity(term, :word) AS score FROM search_term WHERE term % :word "

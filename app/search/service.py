@@ -25,6 +25,9 @@ class Speller(Protocol):
     def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
         """For each word the index does not hold, its closest indexed word, where one is close enough."""
 
+    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
+        """The correctable words the index does not hold: those `corrections` would look for."""
+
 
 def correctable(word: str) -> bool:
     """Short words and numbers are left alone: any 'correction' of them is a guess."""
@@ -81,6 +84,11 @@ class DifflibSpeller:
         """The closest lexicon word (difflib ratio >= 0.8) for each unknown word."""
         return self.lexicon(connection, version).corrections(words)
 
+    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
+        """Set lookups in the lexicon: cheap, unlike the corrections themselves."""
+        terms = self.lexicon(connection, version).terms
+        return [word for word in words if word not in terms and correctable(word)]
+
 
 @dataclass(frozen=True)
 class SearchOutcome:
@@ -115,7 +123,7 @@ def search(
         return SearchOutcome([], 0, _all_facets({}), None)
     results = backend.search(connection, query, types, limit, offset, code)
     did_you_mean = None
-    if not results.facets and not correct and any(correctable(word) for word in query.words):
+    if not results.facets and not correct and speller.unknown(connection, version, query.words):
         return None
     if not results.facets:
         corrections = speller.corrections(connection, version, query.words)

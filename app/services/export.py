@@ -243,9 +243,8 @@ def jsonld_node(item: Item) -> dict[str, Any]:
         "@type": SCHEMA_ORG_TYPES[kind],
         "identifier": item["slug"],
     }
-    name = item.get("name") or item.get("title") or item.get("heading")
-    if name:
-        node["name"] = name
+    if {"name", "title", "heading"} & item.keys():  # a section without a heading is named by its slug
+        node["name"] = item.get("name") or item.get("title") or item.get("heading") or item["slug"]
     if links:
         node["url"] = links["self"]
     if item.get("summary"):

@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from operator import itemgetter
@@ -62,11 +63,11 @@ class DatasetStamp:
 
     version: str
     generated_at: datetime
+    last_modified: bytes = field(init=False, repr=False)
+    """The generation time as an HTTP date (formatted once: every answer carries it)."""
 
-    @property
-    def last_modified(self) -> bytes:
-        """The generation time as an HTTP date."""
-        return format_datetime(self.generated_at, usegmt=True).encode("latin-1")
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "last_modified", format_datetime(self.generated_at, usegmt=True).encode("latin-1"))
 
 
 class DatasetClock:
@@ -330,9 +331,22 @@ def canonical_query(query_string: bytes) -> str:
     repeated name keep their order), and encoded again."""
     if not query_string:
         return ""
-    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    text = query_string.decode("latin-1")
+    if _PLAIN_QUERY.fullmatch(text):  # nothing to decode: order the pairs, as the full path would
+        plain = [pair if "=" in pair else f"{pair}=" for pair in text.split("&") if pair]
+        plain.sort(key=_pair_name)
+        return "&".join(plain)
+    pairs = parse_qsl(text, keep_blank_values=True)
     pairs.sort(key=itemgetter(0))
     return urlencode(pairs)
+
+
+_PLAIN_QUERY = re.compile(r"(?:[A-Za-z0-9_.~-]*(?:=[A-Za-z0-9_.~-]*)?(?:&|$))*")
+"""A query with nothing encoded: its canonical form needs no decoding (urlencode keeps exactly these characters)."""
+
+
+def _pair_name(pair: str) -> str:
+    return pair.partition("=")[0]
 
 
 def negotiated_media_type(scope: Scope) -> str:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import random
 import time
+from operator import itemgetter
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.web.caching import CachedResponse, ResponseCache, ResponseStore, canonical_query
 from tests.conftest import fresh_client
@@ -213,3 +217,12 @@ def test_the_docs_assets_are_gzipped_with_validators(client: TestClient, asset: 
     assert revalidated.status_code == 304
     assert "content-encoding" not in plain.headers
     assert "accept-ranges" not in zipped.headers
+
+
+@given(st.text(alphabet="ab=&-._~%+;20Z9é", max_size=16))
+def test_the_canonical_query_is_the_query_as_parsed_then_ordered_by_name(text: str) -> None:
+    query = text.encode("utf-8")
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True)
+    pairs.sort(key=itemgetter(0))
+
+    assert canonical_query(query) == urlencode(pairs)

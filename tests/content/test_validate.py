@@ -165,3 +165,29 @@ def test_every_problem_is_reported_at_once(seed_dir: Path) -> None:
 
     assert "chemotherapy cures micrometastases" in message
     assert "unknown-challenge" in message
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+@pytest.mark.parametrize(
+    ("filename", "field"),
+    [("therapies.yaml", "summary"), ("findings.yaml", "name"), ("concepts.yaml", "synonyms")],
+)
+def test_text_that_would_start_a_csv_formula_is_refused(seed_dir: Path, start: str, filename: str, field: str) -> None:
+    items = read_items(seed_dir, filename)
+    value = f'{start}HYPERLINK("http://evil.example")'
+    items[0][field] = [value] if field == "synonyms" else value
+    write_items(seed_dir, filename, items)
+
+    message = problems_of(seed_dir)
+
+    assert f"starts with {start!r}" in message
+    assert "formula" in message
+    assert items[0]["slug"] in message
+
+
+def test_formula_characters_inside_a_text_are_fine(seed_dir: Path) -> None:
+    items = read_items(seed_dir, "therapies.yaml")
+    items[0]["summary"] = f"{items[0]['summary']} (a = b, c - d, e@f)"
+    write_items(seed_dir, "therapies.yaml", items)
+
+    assert build_dataset(seed_dir).entities
