@@ -43,6 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.deadline import DeadlineExceeded
 from app.models import DatasetInfo
 from app.web.negotiation import negotiate
 
@@ -107,7 +108,7 @@ class DatasetClock:
         try:
             with Session(self.engine) as session:
                 info = session.get(DatasetInfo, 1)
-        except SQLAlchemyError:
+        except (SQLAlchemyError, DeadlineExceeded):  # unavailable (or, were it ever set here, past a deadline)
             return None
         return None if info is None else DatasetStamp(info.version, info.generated_at)
 
