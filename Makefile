@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench fuzz soak clean
+.PHONY: run test lint check bench fuzz soak compare clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -34,6 +34,9 @@ bench: $(STAMP) ## Benchmark micromet against the FastAPI ceiling with wrk; writ
 
 fuzz: $(STAMP) ## Deep contract fuzzing: schemathesis, all checks and phases, positive+negative, 500 examples/operation
 	$(BIN)/python -m bench.fuzz
+
+compare: $(STAMP) ## Compare the API's answers to a few hundred requests with revision $(BASE) (default HEAD), byte for byte
+	$(BIN)/python -m bench.behaviour --base $(or $(BASE),HEAD)
 
 soak: $(STAMP) ## 60 s of mixed traffic at 64 connections: unexpected statuses, socket errors, p99, RSS growth
 	$(BIN)/python -m bench.soak
