@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx2 as httpx
+import httpx
 
 from bench.run import DATA, ROOT, _free_port, wait_ready
 from tests.api.helpers import ACCEPT_VARIANTS
