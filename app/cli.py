@@ -7,6 +7,8 @@ migrations' head (run `micromet db upgrade`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -14,6 +16,7 @@ import typer
 import uvicorn
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -82,26 +85,12 @@ def seed_command(
 ) -> None:
     """Validate everything, then write it to the database in one transaction."""
     settings = Settings()
-    engine = create_db_engine(settings)
-    try:
+    with database(settings, writing=True) as engine:
         if synthetic is None:
             dataset, result = seed(engine, seed_dir or settings.seed_dir, force=force)
         else:
             with typer.progressbar(length=synthetic, label=f"generating {synthetic} entities") as bar:
                 dataset, result = seed_synthetic(engine, seed_dir or settings.seed_dir, synthetic, progress=bar.update)
-    except ContentError as error:
-        _fail_invalid(error)
-    except migrations.SchemaError as error:
-        _fail_schema(error)
-    except SQLAlchemyError as error:
-        typer.echo(
-            f"error: writing to the database {describe_url(settings.database_url)} failed; "
-            f"the previous data is kept: {_one_line(error)}",
-            err=True,
-        )
-        raise typer.Exit(EXIT_DATABASE) from None
-    finally:
-        engine.dispose()
     _print_counts(dataset.counts())
     state = "written" if result.changed else "unchanged"
     typer.echo(f"dataset {result.version} {state}, generated at {result.generated_at.isoformat()}")
@@ -116,17 +105,8 @@ def serve_command(
     """Serve the API with uvicorn, seeding the database first when it holds no dataset."""
     settings = Settings()
     if settings.auto_seed:
-        engine = create_db_engine(settings)
-        try:
+        with database(settings) as engine:
             result = seed_if_empty(engine, settings.seed_dir)
-        except ContentError as error:
-            _fail_invalid(error)
-        except migrations.SchemaError as error:
-            _fail_schema(error)
-        except SQLAlchemyError as error:
-            _fail_database(settings, error)
-        finally:
-            engine.dispose()
         if result is not None:
             typer.echo(f"seeded dataset {result.version}")
     uvicorn.run(
@@ -152,17 +132,8 @@ def export_command(
     The bytes are those `GET /v1/export?format=...` serves (for CSV, the members of its zip).
     """
     settings = Settings()
-    engine = create_db_engine(settings, read_only=True)
-    try:
-        with Session(engine) as session:
-            export = build_export(Catalog(session), export_format)
-    except SQLAlchemyError as error:
-        _fail_database(settings, error)
-    except ProblemError as error:  # e.g. the database holds no dataset yet
-        typer.echo(f"error: {error.detail}", err=True)
-        raise typer.Exit(EXIT_DATABASE) from None
-    finally:
-        engine.dispose()
+    with database(settings, read_only=True) as engine, Session(engine) as session:
+        export = build_export(Catalog(session), export_format)
     out.mkdir(parents=True, exist_ok=True)
     with typer.progressbar(export.files, label=f"writing {export_format.value}") as files:
         for file in files:
@@ -178,18 +149,10 @@ def db_upgrade_command(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Bring the schema to a revision (default: head). Run once per deployment, before the replicas start."""
-    settings = Settings()
-    engine = create_db_engine(settings)
-    try:
+    with database(Settings()) as engine:
         before = migrations.current_revision(engine)
         migrations.upgrade(engine, revision)
         after = migrations.current_revision(engine)
-    except migrations.SchemaError as error:
-        _fail_schema(error)
-    except SQLAlchemyError as error:
-        _fail_database(settings, error)
-    finally:
-        engine.dispose()
     typer.echo(f"schema at {after} (was {before or 'empty'})")
 
 
@@ -198,29 +161,17 @@ def db_downgrade_command(
     revision: Annotated[str, typer.Argument(help='Target revision; "base" drops every table.')],
 ) -> None:
     """Take the schema back to an older revision (data in dropped tables is lost; reseed afterwards)."""
-    settings = Settings()
-    engine = create_db_engine(settings)
-    try:
+    with database(Settings()) as engine:
         migrations.downgrade(engine, revision)
         after = migrations.current_revision(engine)
-    except SQLAlchemyError as error:
-        _fail_database(settings, error)
-    finally:
-        engine.dispose()
     typer.echo(f"schema at {after or 'base'}")
 
 
 @db_cli.command("current")
 def db_current_command() -> None:
     """Print the database's revision and the head this code expects; exit 5 when they differ."""
-    settings = Settings()
-    engine = create_db_engine(settings)
-    try:
+    with database(Settings()) as engine:
         current = migrations.current_revision(engine)
-    except SQLAlchemyError as error:
-        _fail_database(settings, error)
-    finally:
-        engine.dispose()
     head = migrations.head_revision()
     typer.echo(f"current: {current or 'none'}\nhead: {head}")
     if current != head:
@@ -230,6 +181,33 @@ def db_current_command() -> None:
 def main() -> None:
     """Console-script entry point."""
     cli()
+
+
+@contextmanager
+def database(settings: Settings, *, read_only: bool = False, writing: bool = False) -> Iterator[Engine]:
+    """An engine for one command, disposed at the end, with the errors every command can meet turned into their
+    one-line message and exit code (`writing`: a failed write says the previous data is kept)."""
+    engine = create_db_engine(settings, read_only=read_only)
+    try:
+        yield engine
+    except ContentError as error:
+        _fail_invalid(error)
+    except migrations.SchemaError as error:
+        _fail_schema(error)
+    except ProblemError as error:  # e.g. the database holds no dataset yet
+        typer.echo(f"error: {error.detail}", err=True)
+        raise typer.Exit(EXIT_DATABASE) from None
+    except SQLAlchemyError as error:
+        if writing:
+            typer.echo(
+                f"error: writing to the database {describe_url(settings.database_url)} failed; "
+                f"the previous data is kept: {_one_line(error)}",
+                err=True,
+            )
+            raise typer.Exit(EXIT_DATABASE) from None
+        _fail_database(settings, error)
+    finally:
+        engine.dispose()
 
 
 def _checked(seed_dir: Path) -> CheckReport:
