@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check bench fuzz soak compare clean
+.PHONY: run test test-fast lint check bench fuzz soak compare clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -20,6 +20,9 @@ test: $(STAMP) ## Run the whole test suite, then the linters and the type checke
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy --strict app
+
+test-fast: $(STAMP) ## The edit loop: SQLite unit and API tests, no PostgreSQL, browser or server processes
+	$(BIN)/pytest -q -m "not postgres and not browser and not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench

@@ -19,6 +19,15 @@ from tests.postgres import postgres_database
 SEED_DIR = PROJECT_ROOT / "seed"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that runs on PostgreSQL says so in its id (a `postgresql` parameter, or a module or name with
+    `postgres` in it) or in a fixture's name: mark it, so that `make test-fast` can leave the server out."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "postgres" in item.nodeid or any("postgres" in name for name in fixtures):
+            item.add_marker(pytest.mark.postgres)
+
+
 @pytest.fixture
 def seed_dir(tmp_path: Path) -> Path:
     """A private copy of `seed/`, which a test may edit to break the content on purpose."""

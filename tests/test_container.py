@@ -12,10 +12,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pytest
 import yaml
 from sqlalchemy.engine import make_url
 
 from app.settings import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
 
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 COMPOSE = PROJECT_ROOT / "compose.yaml"

@@ -26,6 +26,8 @@ from tests.conftest import SEED_DIR, fresh_client
 from tests.live import live_server
 from tests.postgres import postgres_database
 
+pytestmark = pytest.mark.slow
+
 CLI = [sys.executable, "-c", "from app.cli import main; main()"]
 
 

@@ -21,6 +21,8 @@ from app.settings import PROJECT_ROOT
 from tests.conftest import SEED_DIR
 from tests.live import live_server
 
+pytestmark = pytest.mark.slow
+
 HEAD_TIMEOUT = 2.0
 
 

@@ -21,6 +21,8 @@ from tests.content.helpers import read_items, write_items
 from tests.live import live_server
 from tests.postgres import postgres_database
 
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
 FRESHNESS = 1
 SERVER_ENV = {"MICROMET_AUTO_SEED": "false", "MICROMET_FRESHNESS_INTERVAL": str(FRESHNESS)}
 PATHS = ["/v1/therapies", "/v1/findings?limit=5", "/v1/meta", "/v1/search?q=liquid+biopsy", "/readyz"]

@@ -10,6 +10,8 @@ import pytest
 from tests.conftest import SEED_DIR
 from tests.live import live_server
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_serve_seeds_an_empty_database_and_answers(tmp_path: Path, workers: str) -> None:

@@ -11,6 +11,8 @@ from tests.conftest import SEED_DIR
 from tests.live import live_server
 from tests.postgres import postgres_database
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:

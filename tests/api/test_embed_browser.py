@@ -15,6 +15,8 @@ from tests.browser import CHROMIUM, REQUIRED, render, screenshot
 from tests.conftest import SEED_DIR
 from tests.live import free_port, live_server
 
+pytestmark = pytest.mark.browser
+
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 HOST_PAGE = """<!DOCTYPE html>
