@@ -15,8 +15,9 @@ run: $(STAMP) ## Install, migrate and seed the embedded SQLite database when nee
 	$(BIN)/micromet seed
 	$(BIN)/micromet serve --host $(HOST) --port $(PORT)
 
-test: $(STAMP) ## Run the whole test suite, then the linters and the type checker
+test: $(STAMP) ## Run the whole test suite, then the linters, the import layers and the type checker
 	$(BIN)/pytest
+	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy --strict app
@@ -25,6 +26,7 @@ test-fast: $(STAMP) ## The edit loop: SQLite unit and API tests, no PostgreSQL, 
 	$(BIN)/pytest -q -m "not postgres and not browser and not slow"
 
 lint: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
 	$(BIN)/mypy --strict app

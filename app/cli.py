@@ -24,10 +24,10 @@ from app import migrations
 from app.content.errors import ContentError
 from app.content.pipeline import CheckReport, check, seed, seed_if_empty, seed_synthetic
 from app.db import create_db_engine, describe_url
+from app.errors import ProblemError
 from app.services.catalog import Catalog
 from app.services.export import ExportFormat, build_export
 from app.settings import Settings
-from app.web.problems import ProblemError
 from app.web.server import GuardedHttpToolsProtocol
 
 EXIT_INVALID = 1
@@ -117,6 +117,7 @@ def serve_command(
         server_header=False,
         log_level="info",
         http=GuardedHttpToolsProtocol,  # head size and time limits, the connection cap (app/web/server.py)
+        ws="none",  # no WebSocket routes: an upgrade request is plain HTTP, under the same limits
     )
 
 

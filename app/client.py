@@ -29,12 +29,12 @@ from app.models.export import ExportManifest
 from app.models.finding import FindingPublic
 from app.models.health import Health, Readiness
 from app.models.oembed import OEmbedPublic
+from app.models.query import MAX_LIMIT, Page
 from app.models.research_direction import ResearchDirectionPublic
 from app.models.search import SearchPage
 from app.models.section import SectionPublic
 from app.models.source import SourcePublic
 from app.models.therapy import TherapyPublic
-from app.web.paging import MAX_LIMIT, Page
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Params = dict[str, Any]

@@ -52,7 +52,7 @@ async def run_search(
 
     def run(correct: bool = True) -> SearchOutcome | None:
         with state.engine.connect() as connection:
-            stamp = state.dataset_clock.latest
+            stamp = state.dataset_version.latest
             if stamp is not None:
                 version = stamp.version
             else:

@@ -13,13 +13,14 @@ from sqlmodel import Session
 
 from app import __version__
 from app.content.pipeline import seed_if_empty
+from app.dataset_version import DatasetVersionCache
 from app.db import create_db_engine
+from app.models.urls import API_PREFIX
 from app.routers import health, v1
-from app.search.backend import search_backend
+from app.search.engines import search_backend
 from app.services.catalog import Catalog
-from app.services.urls import API_PREFIX
 from app.settings import Settings
-from app.web.caching import DatasetClock, HTTPCacheMiddleware, ResponseCache, ResponseStore
+from app.web.caching import HTTPCacheMiddleware, ResponseCache, ResponseStore
 from app.web.cors import ProblemCORSMiddleware
 from app.web.docs import OPENAPI_URL, install_docs
 from app.web.guards import LastResortMiddleware, RequestTargetMiddleware, ResponseGuardMiddleware
@@ -74,12 +75,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
     engine = app.state.engine = create_db_engine(settings, read_only=True)
     # The dataset-version check has a connection of its own, so it never waits for one that request work holds.
-    clock_engine = create_db_engine(
+    version_engine = create_db_engine(
         settings.model_copy(update={"database_pool_size": 1, "database_max_overflow": 0}), read_only=True
     )
     app.state.search_backend = search_backend(app.state.engine.dialect.name)
     app.state.speller = app.state.search_backend.speller()
-    app.state.dataset_clock = DatasetClock(clock_engine, settings.freshness_interval)
+    app.state.dataset_version = DatasetVersionCache(version_engine, settings.freshness_interval)
     app.state.response_cache = ResponseCache(
         small=ResponseStore(
             settings.response_cache_entries, settings.response_cache_bytes, settings.response_cache_ttl
@@ -95,7 +96,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         engine.dispose()
-        clock_engine.dispose()
+        version_engine.dispose()
 
 
 def _filter_choices(app: FastAPI) -> dict[str, list[str]]:

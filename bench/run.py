@@ -49,7 +49,7 @@ class Run:
 GUARDED = (
     "import uvicorn; from app.web.server import GuardedHttpToolsProtocol; "
     "uvicorn.run({target!r}, host='127.0.0.1', port={port}, workers={workers}, access_log=False, "
-    "log_level='warning', server_header=False, http=GuardedHttpToolsProtocol)"
+    "log_level='warning', server_header=False, http=GuardedHttpToolsProtocol, ws='none')"
 )
 
 

@@ -18,10 +18,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app import deadline
+from app.dataset_version import DatasetStamp, DatasetVersionCache
 from app.db import create_db_engine
 from app.deadline import DeadlineExceeded
 from app.settings import Settings
-from app.web.caching import DatasetClock, DatasetStamp
 from tests.api.helpers import assert_problem
 from tests.conftest import fresh_client
 from tests.postgres import postgres_database
@@ -102,7 +102,7 @@ def test_a_response_from_a_thread_that_finished_past_the_limit_is_a_503(tmp_path
     assert assert_problem(response, 503)["type"] == "urn:micromet:problem:timeout"
 
 
-class CountingClock(DatasetClock):
+class CountingClock(DatasetVersionCache):
     """A clock whose reads are slow and counted."""
 
     reads = 0
@@ -143,7 +143,7 @@ def test_the_dataset_version_check_never_waits_for_the_request_thread_pool(tmp_p
     with fresh_client(tmp_path):
         pass
     engine = create_db_engine(Settings(database_url=f"sqlite:///{tmp_path / 'own.sqlite3'}"), read_only=True)
-    clock = DatasetClock(engine, interval=60)
+    clock = DatasetVersionCache(engine, interval=60)
     release = threading.Event()
 
     async def main() -> DatasetStamp | None:

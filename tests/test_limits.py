@@ -173,6 +173,52 @@ def test_a_request_the_parser_refuses_is_a_400_problem_with_the_security_headers
     assert json.loads(body)["status"] == 400
 
 
+def test_a_websocket_upgrade_is_plain_http_under_the_same_limits(served: str) -> None:
+    upgrade = b"GET /healthz HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+    with socket.create_connection(address(served)) as client:
+        client.sendall(upgrade + b"\r\n")
+        plain = read_all(client, seconds=1.0)
+    with socket.create_connection(address(served)) as client:
+        client.sendall(upgrade + b"X-Pad: " + b"a" * 70_000 + b"\r\n\r\n")
+        started = time.monotonic()
+        refused = read_all(client, seconds=HEAD_TIMEOUT + 2.0)
+
+    assert plain.startswith(b"HTTP/1.1 200 ")
+    assert refused.startswith(b"HTTP/1.1 431 ")
+    assert time.monotonic() - started < HEAD_TIMEOUT
+
+
+def test_a_chunked_trailer_section_is_bounded_and_never_a_header(served: str) -> None:
+    pid = server_pid(served)
+    rss_before = rss_kib(pid)
+    chunked = b"GET /v1/concepts/metastasis?fields=name,slug HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+    with socket.create_connection(address(served)) as client:
+        client.sendall(chunked + b"0\r\nAccept: application/ld+json\r\n\r\n")
+        answer = read_all(client, seconds=1.0)
+    cut_off = False
+    durations: list[float] = []
+
+    def send_huge_trailer() -> None:
+        nonlocal cut_off
+        with socket.create_connection(address(served)) as attacker:
+            attacker.sendall(chunked + b"0\r\nX-T: ")
+            try:
+                for _ in range(100 * 2**20 // 2**16):
+                    attacker.sendall(b"a" * 2**16)
+            except OSError:
+                cut_off = True
+
+    attack = threading.Thread(target=send_huge_trailer)
+    attack.start()
+    durations = health_times(served, 1.0)
+    attack.join(timeout=60)
+
+    assert b"content-type: application/json" in answer  # the trailer's Accept was no request header
+    assert cut_off
+    assert max(durations) < 1.0
+    assert rss_kib(pid) - rss_before < 16 * 1024
+
+
 def test_a_head_just_under_the_limit_is_served(served: str) -> None:
     response = httpx.get(f"{served}/healthz", headers={"X-Padding": "p" * 60_000})
 

@@ -6,23 +6,15 @@ name is taken from that list, so an entity file never restates (or misspells) a 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.models.code import CODE_FORMATS
+
 VOCABULARY_FILE = "vocabulary.yaml"
-
-CODE_FORMATS = {
-    "mesh": re.compile(r"^D\d{6}(?:\d{3})?$"),
-    "ncit": re.compile(r"^C\d{1,7}$"),
-}
-"""MeSH descriptor UIs (D and 6 or 9 digits) and NCI Thesaurus codes (C and up to 7 digits)."""
-
-CODE_PATTERN = "^(?:" + "|".join(pattern.pattern.strip("^$") for pattern in CODE_FORMATS.values()) + ")$"
-"""Any code of either system: what the `code=` query parameter accepts."""
 
 
 class VerifiedCode(BaseModel):

@@ -11,8 +11,8 @@ from sqlmodel import Session, SQLModel
 
 from app.content.validate import ValidatedDataset
 from app.models import DatasetInfo
-from app.search.backend import search_backend
 from app.search.documents import build_documents, build_lexicon
+from app.search.engines import search_backend
 
 
 @dataclass(frozen=True)

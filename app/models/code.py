@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from app.models.common import EnumText
+
+CODE_FORMATS = {
+    "mesh": re.compile(r"^D\d{6}(?:\d{3})?$"),
+    "ncit": re.compile(r"^C\d{1,7}$"),
+}
+"""MeSH descriptor UIs (D and 6 or 9 digits) and NCI Thesaurus codes (C and up to 7 digits)."""
+
+CODE_PATTERN = "^(?:" + "|".join(pattern.pattern.strip("^$") for pattern in CODE_FORMATS.values()) + ")$"
+"""Any code of either system: what the `code=` query parameter accepts."""
 
 
 class MatchType(StrEnum):

@@ -7,8 +7,8 @@ from enum import Enum
 
 from app.content.validate import ValidatedDataset
 from app.models import EntityType, SearchDocument, SearchTerm
+from app.models.urls import item_url, section_url
 from app.search.query import words_of
-from app.services.urls import item_url, section_url
 
 _SHOWN_ELSEWHERE = {"slug", "name", "summary", "synonyms", "position"}
 

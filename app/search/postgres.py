@@ -16,9 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
-from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit
+from app.search.interface import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit, Speller, correctable
 from app.search.query import ParsedQuery
-from app.search.service import Speller, correctable
 
 # ts_rank's weights are given for D, C, B, A; in the ratio of the SQLite backend's 1 : 4 : 10 : 20.
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"

@@ -2,92 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import html
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
-from sqlmodel import col, select
 
-from app import deadline
-from app.models import SearchTerm
-from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, SearchableType, SearchBackend
+from app.search.interface import MARK_CLOSE, MARK_OPEN, EngineResults, SearchableType, SearchBackend, Speller
 from app.search.query import ParsedQuery, parse_query
-
-MIN_CORRECTABLE_LENGTH = 4
-SIMILARITY_CUTOFF = 0.8
-
-
-class Speller(Protocol):
-    """Suggests indexed words for the words of a query that matched nothing."""
-
-    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
-        """For each word the index does not hold, its closest indexed word, where one is close enough."""
-
-    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
-        """The correctable words the index does not hold: those `corrections` would look for."""
-
-
-def correctable(word: str) -> bool:
-    """Short words and numbers are left alone: any 'correction' of them is a guess."""
-    return len(word) >= MIN_CORRECTABLE_LENGTH and not word.isdigit()
-
-
-@dataclass
-class Lexicon:
-    """The indexed words of one dataset version, for suggesting the closest word to one that matched nothing."""
-
-    version: str
-    ordered: list[str]
-    terms: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.terms = frozenset(self.ordered)
-
-    @classmethod
-    def load(cls, connection: Connection, version: str) -> Lexicon:
-        """Read the vocabulary, most common words first (so ties favour them)."""
-        ordered = list(connection.scalars(select(SearchTerm.term).order_by(col(SearchTerm.documents).desc())))
-        return cls(version=version, ordered=ordered)
-
-    def corrections(self, words: list[str]) -> dict[str, str]:
-        """For each word the index does not hold, its closest indexed word, where one is close enough."""
-        found: dict[str, str] = {}
-        for word in words:
-            if word in self.terms or not correctable(word):
-                continue
-            deadline.check()  # each word is a pass over the lexicon: stop between them at the time limit
-            close = difflib.get_close_matches(word, self.ordered, n=1, cutoff=SIMILARITY_CUTOFF)
-            if close:
-                found[word] = close[0]
-        return found
-
-
-class DifflibSpeller:
-    """In-process spelling over the served dataset's lexicon, reloaded when the dataset version changes.
-
-    Suits the embedded engine: the lexicon is read once per version and matched in memory.
-    """
-
-    def __init__(self) -> None:
-        self._current: Lexicon | None = None
-
-    def lexicon(self, connection: Connection, version: str) -> Lexicon:
-        """The lexicon for `version`, loading it on first use (one version kept)."""
-        current = self._current
-        if current is None or current.version != version:
-            current = self._current = Lexicon.load(connection, version)
-        return current
-
-    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
-        """The closest lexicon word (difflib ratio >= 0.8) for each unknown word."""
-        return self.lexicon(connection, version).corrections(words)
-
-    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
-        """Set lookups in the lexicon: cheap, unlike the corrections themselves."""
-        terms = self.lexicon(connection, version).terms
-        return [word for word in words if word not in terms and correctable(word)]
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
-from app.search.backend import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit, SearchableType
+from app.search.interface import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit, SearchableType, Speller
 from app.search.query import ParsedQuery
-from app.search.service import DifflibSpeller, Speller
+from app.search.spelling import DifflibSpeller
 
 # Field weights for bm25, in the index's column order: a match in the name counts most, then the declared
 # synonyms and abbreviations, then the summary, then quotes and section text. `type` and `codes` are indexed

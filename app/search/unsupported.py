@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Connection
 from sqlmodel import Session
 
-from app.search.backend import EngineResults
+from app.errors import ServiceUnavailableError
+from app.search.interface import EngineResults, Speller
 from app.search.query import ParsedQuery
-from app.search.service import DifflibSpeller, Speller
-from app.web.problems import ServiceUnavailableError
+from app.search.spelling import DifflibSpeller
 
 
 class UnsupportedSearch:

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from app.models import EntityType
+from app.models.urls import API_PREFIX, COLLECTIONS
 from app.services.catalog import Catalog, Item
-from app.services.urls import API_PREFIX, COLLECTIONS
 
 CARD_WIDTH = 480
 CARD_HEIGHT = 320

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, SQLModel, col, select
 
 from app import __version__
+from app.errors import InvalidParam, InvalidParametersError, NotFoundError, ServiceUnavailableError, shown
 from app.migrations import head_revision, revision_of
 from app.models import (
     ENTITY_TABLES,
@@ -34,13 +35,12 @@ from app.models.challenge import ChallengePublic
 from app.models.concept import ConceptPublic
 from app.models.detection_method import DetectionMethodPublic
 from app.models.finding import FindingPublic
+from app.models.query import CollectionQuery, EntityCollectionQuery, split_list
 from app.models.research_direction import ResearchDirectionPublic
 from app.models.section import SectionPublic
 from app.models.source import SourcePublic
 from app.models.therapy import TherapyPublic
-from app.services.urls import collection_url, item_url, section_url, source_url
-from app.web.problems import InvalidParam, InvalidParametersError, NotFoundError, ServiceUnavailableError
-from app.web.query import CollectionQuery, EntityCollectionQuery, split_list
+from app.models.urls import collection_url, item_url, section_url, source_url
 
 PUBLIC_MODELS: dict[EntityType, type[SQLModel]] = {
     EntityType.DETECTION_METHOD: DetectionMethodPublic,
@@ -105,7 +105,7 @@ class Catalog:
         table = ENTITY_TABLES[entity_type]
         found = self._entity_rows(select(table).where(table.slug == slug))
         if not found:
-            raise NotFoundError(f"No {entity_type} with slug {slug!r}.")
+            raise NotFoundError(f"No {entity_type} with slug {shown(slug)!r}.")
         [item] = self._represent(entity_type, found)
         if wanted:
             item["embedded"] = {relation: self._embed(item["relations"][relation]) for relation in wanted}
@@ -310,13 +310,13 @@ class Catalog:
         self._source(source)
         row = self.session.exec(select(Section).where(Section.source_slug == source, Section.slug == slug)).first()
         if row is None:
-            raise NotFoundError(f"No section {slug!r} in source {source!r}.")
+            raise NotFoundError(f"No section {shown(slug)!r} in source {shown(source)!r}.")
         return _sparse(self._section_item(row, self._cited_by(source, [slug])), selected)
 
     def _source(self, slug: str) -> Source:
         row = self.session.get(Source, slug)
         if row is None:
-            raise NotFoundError(f"No source with slug {slug!r}.")
+            raise NotFoundError(f"No source with slug {shown(slug)!r}.")
         return row
 
     def _source_item(self, row: Source) -> Item:

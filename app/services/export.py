@@ -19,8 +19,8 @@ from typing import Any
 import orjson
 
 from app.models import ENTITY_TABLES, RELATION_KINDS, EntityType
+from app.models.urls import item_url, section_url
 from app.services.catalog import Catalog, Item
-from app.services.urls import item_url, section_url
 
 NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
 

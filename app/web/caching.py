@@ -27,24 +27,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import posixpath
 import re
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from operator import itemgetter
 from urllib.parse import parse_qsl, urlencode
 
-import anyio
-import anyio.to_thread
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.deadline import DeadlineExceeded
-from app.models import DatasetInfo
+from app.dataset_version import DatasetStamp
 from app.web.negotiation import negotiate
 
 STATIC_PREFIX = "/static/docs/"
@@ -56,61 +51,6 @@ CacheKey = tuple[str, str, str]
 
 PROTECTED_SHARE = 0.8
 """The share of a store's bounds kept for entries that were asked for more than once."""
-
-
-@dataclass(frozen=True)
-class DatasetStamp:
-    """The dataset being served: its version and when it was generated."""
-
-    version: str
-    generated_at: datetime
-    last_modified: bytes = field(init=False, repr=False)
-    """The generation time as an HTTP date (formatted once: every answer carries it)."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "last_modified", format_datetime(self.generated_at, usegmt=True).encode("latin-1"))
-
-
-class DatasetClock:
-    """Knows the served dataset's version, reading it from the database at most once per `interval` seconds.
-
-    Single-flight: while one request reads it, the others go on with the stamp they have (or, before the first
-    read ends, uncached). The read runs on a thread of its own (its own capacity limiter, never the request
-    pool's) over an engine of its own, so it never waits behind request work.
-    """
-
-    def __init__(self, engine: Engine, interval: float) -> None:
-        self.engine = engine
-        self.interval = interval
-        self._stamp: DatasetStamp | None = None
-        self._checked = float("-inf")
-        self._reading = False
-        self._limiter = anyio.CapacityLimiter(1)
-
-    @property
-    def latest(self) -> DatasetStamp | None:
-        """The stamp read last (the cache layer refreshes it for every `/v1` request)."""
-        return self._stamp
-
-    async def current(self) -> DatasetStamp | None:
-        """The current stamp; None while the database is unavailable or not seeded."""
-        if self._reading or time.monotonic() - self._checked < self.interval:
-            return self._stamp
-        self._reading = True
-        try:
-            self._stamp = await anyio.to_thread.run_sync(self._read, limiter=self._limiter)
-            self._checked = time.monotonic()
-        finally:
-            self._reading = False
-        return self._stamp
-
-    def _read(self) -> DatasetStamp | None:
-        try:
-            with Session(self.engine) as session:
-                info = session.get(DatasetInfo, 1)
-        except (SQLAlchemyError, DeadlineExceeded):  # unavailable (or, were it ever set here, past a deadline)
-            return None
-        return None if info is None else DatasetStamp(info.version, info.generated_at)
 
 
 @dataclass(frozen=True)
@@ -257,14 +197,19 @@ class HTTPCacheMiddleware:
             await self.app(scope, receive, send)
             return
         state = scope["app"].state
-        stamp: DatasetStamp | None = await state.dataset_clock.current()
+        stamp: DatasetStamp | None = await state.dataset_version.current()
         if stamp is None:
             await self.app(scope, receive, send)
             return
         cache: ResponseCache = state.response_cache
         path = scope["path"]
-        # Static files ignore the query: every query string is the one file, so it is one entry.
-        query = "" if path.startswith(STATIC_PREFIX) else canonical_query(scope["query_string"])
+        if path.startswith(STATIC_PREFIX):
+            # A static file is its normalized path, whatever the query or the dot segments (`a/../x.js` is
+            # `x.js`), and always the whole file: ranges are not honoured, so a range never reaches it.
+            path, query = posixpath.normpath(path), ""
+            scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k not in (b"range", b"if-range")]}
+        else:
+            query = canonical_query(scope["query_string"])
         media_type = negotiated_media_type(scope)
         entry = cache.lookup(stamp.version, path, query, media_type)
         if entry is None:
@@ -360,16 +305,20 @@ def negotiated_media_type(scope: Scope) -> str:
 
 
 def accepts_gzip(accept_encoding: bytes) -> bool:
-    """Whether `Accept-Encoding` allows gzip (listed, or `*`, with a q-value above zero)."""
+    """Whether `Accept-Encoding` allows gzip: its own entry's q-value when it is listed (`gzip;q=0` refuses it even
+    beside `*`), else `*`'s (RFC 9110 12.5.3)."""
+    qualities: dict[str, bool] = {}
     for item in accept_encoding.decode("latin-1").lower().split(","):
         coding, _, params = item.strip().partition(";")
-        if coding.strip() in ("gzip", "x-gzip", "*"):
+        coding = "gzip" if coding.strip() == "x-gzip" else coding.strip()
+        if coding in ("gzip", "*"):
             quality = params.strip().removeprefix("q=")
             try:
-                return not params or float(quality) > 0
+                allowed = not params or float(quality) > 0
             except ValueError:
-                return False
-    return False
+                allowed = False
+            qualities.setdefault(coding, allowed)
+    return qualities.get("gzip", qualities.get("*", False))
 
 
 def not_modified(headers: dict[bytes, bytes], etag: bytes, generated_at: datetime) -> bool:

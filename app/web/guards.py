@@ -15,7 +15,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import deadline
-from app.web.problems import InvalidParam, InvalidParametersError, problem_response, timeout_response
+from app.errors import InvalidParam, InvalidParametersError
+from app.web.problems import problem_response, timeout_response
 from app.web.query import REPEATABLE_PARAMS
 
 logger = logging.getLogger("micromet")

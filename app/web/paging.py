@@ -1,58 +1,18 @@
-"""Paging in one place: the collection envelope, the limit rules and the RFC 8288 `Link` header."""
+"""Paging on the wire: the collection envelope and the RFC 8288 `Link` header (the limit rules are the
+`PageParams` model's, in app/models/query.py)."""
 
 from __future__ import annotations
 
-import re
 from operator import itemgetter
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Any
 from urllib.parse import urlencode
 
-from pydantic import BaseModel, BeforeValidator, Field
 from starlette.datastructures import URL, QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.models.query import PageParams
 from app.web.responses import JSONBytesResponse
-
-DEFAULT_LIMIT = 20
-MAX_LIMIT = 100
-
-ItemT = TypeVar("ItemT")
-
-_ASCII_DIGITS = re.compile(r"[0-9]{1,19}")
-
-
-def _ascii_digits(value: object) -> object:
-    """A query string's integer is ASCII digits and nothing else: not `5.0`, `1_0`, `+1`, ` 5 ` or a full-width
-    digit, all of which Python's `int()` would take."""
-    if isinstance(value, str) and not _ASCII_DIGITS.fullmatch(value):
-        raise ValueError("Give a whole number in ASCII digits only (no sign, point, underscore or spaces).")
-    return value
-
-
-ASCII_DIGITS = BeforeValidator(_ascii_digits)
-"""Put after an int's constraints in `Annotated[int, Field(ge=..., le=...), ASCII_DIGITS]`."""
-
-QueryInt = Annotated[int, ASCII_DIGITS]
-"""An integer query parameter: ASCII digits only, then the field's own bounds."""
-
-
-class PageParams(BaseModel):
-    """`limit` and `offset`; a limit above the maximum is an error, never silently clamped."""
-
-    limit: QueryInt = Field(
-        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.", examples=[20]
-    )
-    offset: QueryInt = Field(default=0, ge=0, le=2**31, description="How many items to skip.", examples=[0])
-
-
-class Page(BaseModel, Generic[ItemT]):
-    """A page of a collection."""
-
-    items: list[ItemT]
-    total: int = Field(description="How many items match, over all pages.")
-    limit: int
-    offset: int
 
 
 def link_header(url: URL, query: QueryParams, *, total: int, limit: int, offset: int) -> str:

@@ -1,20 +1,21 @@
-"""Errors in one place: RFC 9457 problem details for every failure, from one set of handlers.
+"""Error responses in one place: RFC 9457 problem details for every failure, from one set of handlers.
 
-Routes and services raise `ProblemError` subclasses; Starlette's and FastAPI's own errors (unknown route, wrong
-method, invalid parameters) and anything unexpected are turned into the same `application/problem+json` shape.
-A 500 never shows internals: the detail is fixed text and the exception only goes to the log.
+Routes and services raise the `ProblemError` subclasses typed in app/errors.py; Starlette's and FastAPI's own
+errors (unknown route, wrong method, invalid parameters) and anything unexpected are turned into the same
+`application/problem+json` shape. A 500 never shows internals: the detail is fixed text and the exception only
+goes to the log.
 """
 
 from __future__ import annotations
 
 import logging
 from http import HTTPStatus
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError, DBAPIError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -22,36 +23,12 @@ from starlette.routing import Match
 
 from app import deadline
 from app.deadline import DeadlineExceeded
+from app.errors import InvalidParam, InvalidParametersError, ProblemError, shown
 from app.web.responses import PROBLEM_MEDIA_TYPE, dump_json
 
 logger = logging.getLogger("micromet")
 
 PROBLEM_TYPE_PREFIX = "urn:micromet:problem:"
-
-
-MAX_QUOTED_NAME = 64
-"""Longest parameter name a problem quotes; a longer one is cut there and ends with `…`, so a huge name in a
-request never makes a huge answer."""
-
-
-MAX_LISTED_PARAMS = 20
-"""Most parameters a 422 lists; the detail says how many were invalid in all."""
-
-
-def _shortened(name: str) -> str:
-    return name if len(name) <= MAX_QUOTED_NAME else name[: MAX_QUOTED_NAME - 1] + "…"
-
-
-class InvalidParam(BaseModel):
-    """One request parameter that was not accepted, and why."""
-
-    name: Annotated[str, AfterValidator(_shortened)] = Field(
-        description=f"The parameter's name, e.g. `limit` or `specimen` (cut at {MAX_QUOTED_NAME} characters)."
-    )
-    location: str = Field(alias="in", description="Where it was sent: `query`, `path` or `header`.")
-    reason: str = Field(description="Why it was rejected, with the allowed values where there is a fixed set.")
-
-    model_config = ConfigDict(populate_by_name=True)
 
 
 class Problem(BaseModel):
@@ -67,48 +44,6 @@ class Problem(BaseModel):
     invalid_params: list[InvalidParam] | None = Field(
         default=None, description="For 422: each rejected parameter and why."
     )
-
-
-class ProblemError(Exception):
-    """An error the API reports as a problem; subclasses fix the status and the type."""
-
-    status = HTTPStatus.INTERNAL_SERVER_ERROR
-    kind = "internal-error"
-
-    def __init__(self, detail: str, *, headers: dict[str, str] | None = None) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.headers = headers or {}
-
-
-class NotFoundError(ProblemError):
-    status = HTTPStatus.NOT_FOUND
-    kind = "not-found"
-
-
-class InvalidParametersError(ProblemError):
-    """One or more request parameters are invalid; each is listed in `invalid_params`."""
-
-    status = HTTPStatus.UNPROCESSABLE_ENTITY
-    kind = "invalid-parameters"
-
-    def __init__(self, params: list[InvalidParam]) -> None:
-        names = ", ".join(dict.fromkeys(param.name for param in params))
-        listed = params[:MAX_LISTED_PARAMS]
-        if len(listed) < len(params):
-            super().__init__(
-                f"{len(params)} invalid request parameters; the first {len(listed)} are named in invalid_params."
-            )
-        elif len(names) > MAX_QUOTED_NAME or "…" in names:  # each name quoted once, in invalid_params only
-            super().__init__("Invalid request parameter(s); each is named in invalid_params.")
-        else:
-            super().__init__(f"Invalid request parameter(s): {names}.")
-        self.params = listed
-
-
-class ServiceUnavailableError(ProblemError):
-    status = HTTPStatus.SERVICE_UNAVAILABLE
-    kind = "service-unavailable"
 
 
 _KIND_BY_STATUS = {
@@ -148,11 +83,6 @@ def _instance(scope: Any) -> str:
     escaped again in the JSON."""
     raw: bytes | None = scope.get("raw_path")
     return raw.decode("latin-1") if raw else str(scope["path"])
-
-
-def shown(text: str, limit: int = 100) -> str:
-    """Text from a request, cut for quoting in a detail (the full value is in `instance` or was the client's)."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def install_problem_handlers(app: FastAPI) -> None:

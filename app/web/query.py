@@ -1,110 +1,17 @@
-"""Query parameters as models: unknown parameters are rejected, so a typo is never silently ignored."""
+"""Reading query strings: which parameters may repeat, a fast parser for hot routes, and their OpenAPI form (the
+query models themselves are in app/models/query.py)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 from fastapi.exceptions import RequestValidationError
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.datastructures import QueryParams
-
-from app.content.vocabulary import CODE_PATTERN
-from app.models.common import Slug
-from app.web.paging import PageParams
-
-SortOrder = Literal["name", "-name", "slug", "-slug"]
-
-MAX_LIST_PARAM_LENGTH = 500
 
 REPEATABLE_PARAMS = frozenset({"type"})
 """The only parameters that may be given more than once (search's `type=a&type=b`); any other repeated
 parameter is a 422 (app/web/guards.py)."""
-
-
-class NoQuery(BaseModel):
-    """For routes that take no query parameters: an unknown one is still a 422."""
-
-    model_config = ConfigDict(extra="forbid")
-
-
-FIELDS_DESCRIPTION = "Comma-separated fields to return (`type` and `slug` always come). Unknown fields are a 422."
-
-
-class ItemQuery(NoQuery):
-    """Options of an entity item: a sparse fieldset and related resources to embed."""
-
-    fields: str | None = Field(
-        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["name,summary"]
-    )
-    include: str | None = Field(
-        default=None,
-        max_length=MAX_LIST_PARAM_LENGTH,
-        description="Comma-separated relations to embed in full, one level deep (see `relations`).",
-        examples=["concepts"],
-    )
-
-
-class CollectionQuery(PageParams):
-    """Options every collection takes: paging, order and a sparse fieldset."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    sort: SortOrder | None = Field(
-        default=None, description="Order by name or slug; `-` for descending. Default: the article's order."
-    )
-    fields: str | None = Field(
-        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["links"]
-    )
-
-    def filters(self) -> dict[str, Any]:
-        """The filters that were given: every field beyond paging, order and fields that is not null."""
-        common = set(CollectionQuery.model_fields)
-        return {
-            name: value
-            for name in type(self).model_fields
-            if name not in common and (value := getattr(self, name)) is not None
-        }
-
-
-class EntityCollectionQuery(CollectionQuery):
-    """Options of every entity collection: the common ones, and the section an entity is cited from."""
-
-    fields: str | None = Field(
-        default=None, max_length=MAX_LIST_PARAM_LENGTH, description=FIELDS_DESCRIPTION, examples=["name,summary"]
-    )
-    section: Slug | None = Field(
-        default=None, description="Only entities with a quote in this section of the source.", examples=["detection"]
-    )
-    code: str | None = Field(
-        default=None,
-        pattern=CODE_PATTERN,
-        description="Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code.",
-        examples=["D007150"],
-    )
-
-
-def split_list(value: str | None) -> list[str]:
-    """`"a,b"` -> `["a", "b"]`: the comma-separated form of `fields` and `include`, taken literally.
-
-    No spaces are trimmed and no empty item is dropped, so the values accepted are exactly those the
-    OpenAPI pattern of `choice_list` describes.
-    """
-    return [] if value is None else value.split(",")
-
-
-def choice_list(choices: Sequence[str], *, description: str, example: str) -> Any:
-    """A comma-separated list parameter whose values come from `choices`, documented with its exact pattern."""
-    alternatives = "|".join(re.escape(choice) for choice in choices)
-    listed = ", ".join(f"`{choice}`" for choice in choices)
-    return Field(
-        default=None,
-        max_length=MAX_LIST_PARAM_LENGTH,
-        description=f"{description} Comma-separated, from: {listed}.",
-        examples=[example],
-        json_schema_extra={"pattern": f"^({alternatives})(,({alternatives}))*$"},
-    )
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

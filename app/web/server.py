@@ -8,6 +8,9 @@ response). This subclass adds, at the level where bytes arrive:
 - a bound on the head (request line and headers): over `max_request_head_bytes` it is answered with a 431
   problem and the connection is closed, after at most one read's worth of bytes more than the limit was
   buffered, whether the head arrives whole or in pieces;
+- a bound on what follows the head: the API takes no request bodies, so a body, chunked or not, with its
+  trailer section, over the same number of bytes stops the reading and closes the connection after the
+  response; a trailer field never becomes a request header;
 - a time limit: a head not complete `request_head_timeout` seconds after the connection opened, or after its
   first byte arrived, closes the connection (a request's body, once its head is read, is not a head);
 - a cap on concurrent connections (`max_connections`): past it, requests are a 503 problem with `Retry-After`,
@@ -83,6 +86,7 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
     """uvicorn's httptools protocol with a size and a time limit on each request head and a connection cap."""
 
     _head_bytes = 0  # bytes received since the head began (a bound on what the parser buffers)
+    _body_bytes = 0  # bytes received after the head: a body, chunked framing and any trailer section
     _head_size = 0  # the head's own bytes: request target, header names and values
     _reading_head = True
     _too_large = False
@@ -98,6 +102,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         if not self._reading_head:
+            self._body_bytes += len(data)
+            if self._body_bytes > _limits()[0]:
+                self._refuse_body()
+                return
             super().data_received(data)
             return
         self._arm_head_timer()
@@ -126,12 +134,14 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         super().on_url(url)
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        if not self._reading_head:
+            return  # a chunked body's trailer section: never a request header (its bytes count as the body's)
         self._head_size += len(name) + len(value) + 4  # ": " and CRLF
         super().on_header(name, value)
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
-        self._head_bytes = 0
+        self._head_bytes = self._body_bytes = 0
         self._disarm_head_timer()
         max_head, _, max_connections = _limits()
         if self._head_size > max_head:  # a head that arrived whole in one read
@@ -160,6 +170,15 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             answer = _closing_answer(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request-head-too-large", detail)
             self.transport.write(answer)
             self.transport.close()
+
+    def _refuse_body(self) -> None:
+        """A request body (or trailer section) over the limit: the API takes no bodies. Stop reading; close once the
+        response to this request is out (never a second response on the connection)."""
+        if self.cycle is None or self.cycle.response_complete:
+            self.transport.close()
+            return
+        self.cycle.keep_alive = False
+        self.flow.pause_reading()
 
     def _arm_head_timer(self) -> None:
         if self._head_timer is None:

@@ -132,6 +132,11 @@ def test_a_small_body_is_not_compressed(client: TestClient) -> None:
         (b"gzip;q=0", False),
         (b"identity", False),
         (b"", False),
+        (b"*;q=1, gzip;q=0", False),  # gzip refused by name, whatever `*` says
+        (b"gzip;q=0, *", False),
+        (b"br, *;q=0.5", True),
+        (b"*;q=0", False),
+        (b"x-gzip", True),
     ],
 )
 def test_accept_encoding_negotiation(value: bytes, expected: bool) -> None:

@@ -53,8 +53,13 @@ def raw_get(
         "state": {},
     }
     sent: list[dict[str, Any]] = []
+    requested = False
 
     async def receive() -> dict[str, Any]:
+        nonlocal requested
+        if requested:  # the client stays connected: a file response listens for a disconnect while it sends
+            await anyio.sleep_forever()
+        requested = True
         return {"type": "http.request", "body": b"", "more_body": False}
 
     async def send(message: dict[str, Any]) -> None:

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from app.models import EntityType
+from app.models.urls import COLLECTIONS, item_url
 from app.services.catalog import RELATIONS
-from app.services.urls import COLLECTIONS, item_url
 from tests.conftest import fresh_client
 
 LD = {"Accept": "application/ld+json"}

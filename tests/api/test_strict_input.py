@@ -236,3 +236,32 @@ def test_every_query_string_of_a_docs_asset_is_the_one_cached_file(tmp_path: Pat
 
         assert len(bodies) == 1
         assert len(cache.small) + len(cache.large) == 1
+
+
+def test_dot_segment_spellings_of_a_docs_asset_are_the_one_cached_file(tmp_path: Path) -> None:
+    with fresh_client(tmp_path) as client:
+        client.get("/v1/meta")  # the dataset version is read, on the client's event loop, before raw requests
+        app = client.app
+        answers = [raw_get(app, f"/static/docs/a{index}/../swagger-ui.css".encode()) for index in range(20)]
+        answers.append(raw_get(app, b"/static/docs/./swagger-ui.css"))
+        cache = app.state.response_cache  # type: ignore[attr-defined]
+
+        assert {status for status, _, _ in answers} == {200}
+        assert len({body for _, _, body in answers}) == 1
+        assert len(cache.small) + len(cache.large) == 2  # /v1/meta, and the one file
+
+
+@pytest.mark.parametrize("value", ["junk", "bytes=0-0,2-1", "bytes=999999999-", "bytes=0-10"])
+def test_a_range_on_a_docs_asset_gets_the_whole_file(client: TestClient, value: str) -> None:
+    whole = client.get("/static/docs/favicon.png")
+    response = client.get("/static/docs/favicon.png", headers={"Range": value})
+
+    assert response.status_code == 200
+    assert response.content == whole.content
+
+
+def test_oembed_for_an_overlong_slug_is_a_short_404(client: TestClient) -> None:
+    response = client.get("/v1/oembed", params={"url": "http://127.0.0.1:8000/v1/therapies/" + "a" * 1950})
+
+    assert_problem(response, 404)
+    assert len(response.content) < 512

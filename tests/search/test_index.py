@@ -12,7 +12,7 @@ from sqlmodel import Session, func, select
 from app.content.pipeline import build_dataset, seed
 from app.content.write import write_dataset
 from app.models import ENTITY_TABLES, SearchDocument, Section
-from app.search.backend import search_backend
+from app.search.engines import search_backend
 from app.search.query import parse_query
 from tests.content.helpers import read_items, write_items
 

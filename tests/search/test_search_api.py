@@ -73,7 +73,7 @@ def test_markers_are_configurable(client: TestClient) -> None:
 
 
 def test_text_around_the_markers_is_html_escaped(client: TestClient) -> None:
-    from app.search.backend import MARK_CLOSE, MARK_OPEN
+    from app.search.interface import MARK_CLOSE, MARK_OPEN
     from app.search.service import mark_snippet
 
     marked = mark_snippet(f'<script>"x" & {MARK_OPEN}tumor{MARK_CLOSE}', ("<mark>", "</mark>"))

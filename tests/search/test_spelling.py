@@ -9,9 +9,9 @@ from sqlalchemy import Engine, text
 
 from app.content.pipeline import seed
 from app.db import create_db_engine
-from app.search.backend import search_backend
+from app.search.engines import search_backend
 from app.search.postgres import TrigramSpeller
-from app.search.service import DifflibSpeller
+from app.search.spelling import DifflibSpeller
 from app.settings import PROJECT_ROOT, Settings
 from tests.postgres import postgres_database
 

@@ -9,11 +9,11 @@ from starlette.responses import Response
 from app.deps import CatalogDep
 from app.models import EntityType
 from app.models.concept import ConceptPublic
+from app.models.query import EntityCollectionQuery, ItemQuery, Page
 from app.routers.v1.params import fields_param, include_param
 from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
-from app.web.paging import Page, paged_response
-from app.web.query import EntityCollectionQuery, ItemQuery
+from app.web.paging import paged_response
 
 router = APIRouter(prefix="/concepts", tags=["concepts"])
 

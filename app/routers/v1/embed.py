@@ -7,13 +7,12 @@ from pydantic import Field
 from starlette.responses import HTMLResponse, Response
 
 from app.deps import CatalogDep
+from app.errors import NotFoundError, shown
 from app.models.oembed import OEmbedPublic
+from app.models.query import ASCII_DIGITS, NoQuery
+from app.models.urls import COLLECTIONS
 from app.services.cards import card_for, item_for_url, oembed_document, oembed_xml
-from app.services.urls import COLLECTIONS
 from app.web.openapi import ITEM_ERRORS, problem_responses
-from app.web.paging import ASCII_DIGITS
-from app.web.problems import NotFoundError, shown
-from app.web.query import NoQuery
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(tags=["embed"])

@@ -9,9 +9,9 @@ from starlette.responses import Response
 
 from app.deps import CatalogDep
 from app.models.export import ExportManifest
+from app.models.query import NoQuery
 from app.services.export import ExportFormat, build_export
 from app.web.openapi import problem_responses
-from app.web.query import NoQuery
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/export", tags=["export"])

@@ -7,8 +7,8 @@ from starlette.responses import Response
 
 from app.deps import CatalogDep
 from app.models.dataset import MetaPublic
+from app.models.query import NoQuery
 from app.web.openapi import problem_responses
-from app.web.query import NoQuery
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/meta", tags=["meta"])

@@ -6,8 +6,8 @@ from fastapi import Path
 from sqlmodel import SQLModel
 
 from app.models import EntityType
+from app.models.query import choice_list
 from app.services.catalog import RELATIONS
-from app.web.query import choice_list
 
 
 def fields_param(model: type[SQLModel], example: str = "name,summary") -> Any:

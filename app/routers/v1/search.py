@@ -4,14 +4,15 @@ from fastapi import APIRouter, Request
 from pydantic import Field, field_validator
 from starlette.responses import Response
 
-from app.content.vocabulary import CODE_PATTERN
 from app.deps import run_search
+from app.models.code import CODE_PATTERN
+from app.models.query import NoQuery, PageParams
 from app.models.search import SearchPage
-from app.search.backend import SearchableType
+from app.search.interface import SearchableType
 from app.search.query import MAX_QUERY_LENGTH, MAX_TERMS, NOT_BLANK_PATTERN, count_words, is_blank
 from app.web.openapi import COLLECTION_ERRORS
-from app.web.paging import PageParams, link_header
-from app.web.query import NoQuery, parse_query_params, query_parameters
+from app.web.paging import link_header
+from app.web.query import parse_query_params, query_parameters
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/search", tags=["search"])

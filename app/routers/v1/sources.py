@@ -6,11 +6,11 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import PlainTextResponse, Response
 
 from app.deps import CatalogDep
+from app.models.query import CollectionQuery, NoQuery, Page
 from app.models.source import SourcePublic
 from app.routers.v1.params import SourceSlug, fields_param
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
-from app.web.paging import Page, paged_response
-from app.web.query import CollectionQuery, NoQuery
+from app.web.paging import paged_response
 from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/sources", tags=["sources"])

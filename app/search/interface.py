@@ -1,18 +1,34 @@
-"""The search interface every engine implements, and the choice of engine for a database."""
+"""The search interface: what every engine implements and reports, and what a speller offers. It imports no
+engine, so the engines, the speller and the service all depend on it and never on each other."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from sqlalchemy import Connection
 from sqlmodel import Session
 
 from app.search.query import ParsedQuery
 
-if TYPE_CHECKING:
-    from app.search.service import Speller
+MIN_CORRECTABLE_LENGTH = 4
+
+
+def correctable(word: str) -> bool:
+    """Short words and numbers are left alone: any 'correction' of them is a guess."""
+    return len(word) >= MIN_CORRECTABLE_LENGTH and not word.isdigit()
+
+
+class Speller(Protocol):
+    """Suggests indexed words for the words of a query that matched nothing."""
+
+    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
+        """For each word the index does not hold, its closest indexed word, where one is close enough."""
+
+    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
+        """The correctable words the index does not hold: those `corrections` would look for."""
+
 
 MARK_OPEN = "\x01"
 MARK_CLOSE = "\x02"
@@ -72,16 +88,3 @@ class SearchBackend(Protocol):
 
     def speller(self) -> Speller:
         """The typo corrector that suits this engine (one per app: it may cache the lexicon)."""
-
-
-def search_backend(dialect: str) -> SearchBackend:
-    """The engine for a database dialect."""
-    from app.search.postgres import PostgresSearch
-    from app.search.sqlite import SQLiteSearch
-    from app.search.unsupported import UnsupportedSearch
-
-    if dialect == "sqlite":
-        return SQLiteSearch()
-    if dialect == "postgresql":
-        return PostgresSearch()
-    return UnsupportedSearch(dialect)
