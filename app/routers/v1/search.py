@@ -4,12 +4,12 @@ from fastapi import APIRouter, Request
 from pydantic import Field, field_validator
 from starlette.responses import Response
 
-from app.deps import run_search
 from app.models.code import CODE_PATTERN
 from app.models.query import NoQuery, PageParams
 from app.models.search import SearchPage
 from app.search.interface import SearchableType
 from app.search.query import MAX_QUERY_LENGTH, MAX_TERMS, NOT_BLANK_PATTERN, count_words, is_blank
+from app.services.search import run_search
 from app.web.openapi import COLLECTION_ERRORS
 from app.web.paging import link_header
 from app.web.query import parse_query_params, query_parameters
@@ -68,7 +68,7 @@ async def search_everything(request: Request) -> Response:
     # so there the same call goes to the thread pool and the event loop keeps serving.
     query = parse_query_params(SearchQuery, request.query_params)
     outcome = await run_search(
-        request,
+        request.app.state,
         query.q,
         types=list(dict.fromkeys(kind.value for kind in query.type or [])),
         limit=query.limit,
