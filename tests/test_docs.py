@@ -13,7 +13,7 @@ DOCS = sorted((PROJECT_ROOT / "docs").glob("*.md"))
 PATH = re.compile(r"(?<![\w/.])((?:app|bench|tests|seed)/[\w/.-]*\w)")
 NOT_YET = {"app/routers/v2"}
 """Paths the docs name as plans (the API versioning policy's home for `/v2`), not as code that exists."""
-GENERATED = "bench/.data/"
+GENERATED = "bench/.data"
 """Where benchmark, fuzz and soak runs write their output: it exists after a run, not in a clone."""
 
 
