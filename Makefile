@@ -20,7 +20,7 @@ test: $(STAMP) ## Run the whole test suite, then the linters, the import layers 
 	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
-	$(BIN)/mypy --strict app
+	$(BIN)/mypy --strict app tests bench
 
 test-fast: $(STAMP) ## The edit loop: SQLite unit and API tests, no PostgreSQL, browser or server processes
 	$(BIN)/pytest -q -m "not postgres and not browser and not slow"
@@ -29,7 +29,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/ruff check app tests bench
 	$(BIN)/ruff format --check app tests bench
-	$(BIN)/mypy --strict app
+	$(BIN)/mypy --strict app tests bench
 
 check: $(STAMP) ## Validate the curated content and report coverage, writing nothing
 	$(BIN)/micromet check

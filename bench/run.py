@@ -21,6 +21,7 @@ import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data"
@@ -290,7 +291,7 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
     results: dict[str, object] = {}
     for cache in ("cached", "uncached"):
         env_cache = {} if cache == "cached" else {"MICROMET_RESPONSE_CACHE_ENTRIES": "0"}
-        row: dict[str, object] = {}
+        row: dict[str, dict[str, Any]] = {}
         for label, database, slugs in (
             ("real", real_db, ("findings", "poorer-prognosis", 10)),
             ("synthetic", big_db, ("findings", "synthetic-finding-000004", 16_600)),
@@ -307,14 +308,14 @@ def scale(args: argparse.Namespace) -> dict[str, object]:
                 for name, path in paths.items():
                     fetch(server.base + path)  # computed once before measuring, as a popular URL would be
                     run = wrk(server.base + path, duration=args.duration, connections=4)
-                    row.setdefault(name, {})[label] = asdict(run)  # type: ignore[union-attr]
-                row.setdefault("rss_mb", {})[label] = round(server.rss_mb(), 1)  # type: ignore[union-attr]
+                    row.setdefault(name, {})[label] = asdict(run)
+                row.setdefault("rss_mb", {})[label] = round(server.rss_mb(), 1)
             finally:
                 server.stop()
         for name, figures in row.items():
             if name != "rss_mb":
-                real, big = figures["real"], figures["synthetic"]  # type: ignore[index]
-                figures["p50_ratio"] = round(big["p50_ms"] / real["p50_ms"], 2)  # type: ignore[index]
+                real, big = figures["real"], figures["synthetic"]
+                figures["p50_ratio"] = round(big["p50_ms"] / real["p50_ms"], 2)
         results[cache] = row
         print(json.dumps({cache: row}, indent=1), flush=True)
     return results

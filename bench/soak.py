@@ -119,7 +119,8 @@ class Connection:
             if name.strip().lower() == b"content-length":
                 length = int(value)
             if name.strip().lower() == b"connection" and value.strip().lower() == b"close":
-                self.writer.close()
+                if self.writer is not None:
+                    self.writer.close()
                 self.writer = None
         if length and status != 304 and method != "HEAD":
             await self.reader.readexactly(length)

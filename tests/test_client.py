@@ -20,7 +20,8 @@ class SyncASGITransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         async def call() -> httpx.Response:
             response = await self.inner.handle_async_request(request)
-            raw = b"".join([chunk async for chunk in response.stream])  # type: ignore[union-attr]  (still encoded)
+            assert isinstance(response.stream, httpx.AsyncByteStream)
+            raw = b"".join([chunk async for chunk in response.stream])  # still encoded
             return httpx.Response(response.status_code, headers=response.headers, content=raw, request=request)
 
         return anyio.run(call)

@@ -9,6 +9,7 @@ import contextvars
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import anyio
@@ -150,7 +151,7 @@ def test_the_dataset_version_check_never_waits_for_the_request_thread_pool(tmp_p
         limiter = anyio.to_thread.current_default_thread_limiter()
         async with anyio.create_task_group() as group:
             for _ in range(int(limiter.total_tokens)):  # every request thread busy until released
-                group.start_soon(anyio.to_thread.run_sync, release.wait)
+                group.start_soon(partial(anyio.to_thread.run_sync, release.wait))
             await anyio.sleep(0.1)
             with anyio.fail_after(5):  # a deadlock detector, not a performance figure
                 stamp = await clock.current()

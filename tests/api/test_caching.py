@@ -217,34 +217,34 @@ def entry(size: int) -> CachedResponse:
 
 def test_the_store_is_bounded_by_entries_least_recently_used_first() -> None:
     store = ResponseStore(max_entries=2, max_bytes=10_000)
-    store.get("v1", ("/a", b""))
-    store.put("v1", ("/a", b""), entry(10))
-    store.put("v1", ("/b", b""), entry(10))
-    store.get("v1", ("/a", b""))
-    store.put("v1", ("/c", b""), entry(10))
+    store.get("v1", ("/a", "", ""))
+    store.put("v1", ("/a", "", ""), entry(10))
+    store.put("v1", ("/b", "", ""), entry(10))
+    store.get("v1", ("/a", "", ""))
+    store.put("v1", ("/c", "", ""), entry(10))
 
     assert len(store) == 2
-    assert store.get("v1", ("/b", b"")) is None
-    assert store.get("v1", ("/a", b"")) is not None
+    assert store.get("v1", ("/b", "", "")) is None
+    assert store.get("v1", ("/a", "", "")) is not None
 
 
 def test_the_store_is_bounded_by_bytes() -> None:
     store = ResponseStore(max_entries=100, max_bytes=100)
-    store.get("v1", ("/", b""))
+    store.get("v1", ("/", "", ""))
     for index in range(5):
-        store.put("v1", (f"/{index}", b""), entry(40))
+        store.put("v1", (f"/{index}", "", ""), entry(40))
 
     assert len(store) == 2
-    store.put("v1", ("/huge", b""), entry(1000))
-    assert store.get("v1", ("/huge", b"")) is None
+    store.put("v1", ("/huge", "", ""), entry(1000))
+    assert store.get("v1", ("/huge", "", "")) is None
 
 
 def test_a_new_version_empties_the_store() -> None:
     store = ResponseStore(max_entries=10, max_bytes=10_000)
-    store.get("v1", ("/a", b""))
-    store.put("v1", ("/a", b""), entry(10))
+    store.get("v1", ("/a", "", ""))
+    store.put("v1", ("/a", "", ""), entry(10))
 
-    assert store.get("v2", ("/a", b"")) is None
+    assert store.get("v2", ("/a", "", "")) is None
     assert len(store) == 0
-    store.put("v1", ("/a", b""), entry(10))  # a response computed for the old version is not kept
+    store.put("v1", ("/a", "", ""), entry(10))  # a response computed for the old version is not kept
     assert len(store) == 0

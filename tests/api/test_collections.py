@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -60,7 +61,7 @@ def test_a_limit_above_the_maximum_is_a_422_not_clamped(client: TestClient) -> N
 
 
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": -1}, {"offset": -1}, {"limit": "ten"}, {"offset": 1.5}])
-def test_a_bad_limit_or_offset_is_a_422(client: TestClient, params: dict[str, object]) -> None:
+def test_a_bad_limit_or_offset_is_a_422(client: TestClient, params: dict[str, Any]) -> None:
     body = assert_problem(client.get(FINDINGS, params=params), 422)
 
     assert invalid_names(body) == list(params)

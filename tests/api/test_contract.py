@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import pytest
 import schemathesis
@@ -46,5 +47,5 @@ def seeded_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_operation_honours_its_contract(case: schemathesis.Case) -> None:
+def test_every_operation_honours_its_contract(case: schemathesis.Case[Any]) -> None:
     case.call_and_validate()

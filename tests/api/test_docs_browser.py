@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,18 +16,18 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if CHROMIUM is None:
         if REQUIRED:
             pytest.fail("MICROMET_REQUIRE_CHROMIUM=1 but Chromium is not installed")
         pytest.skip("Chromium is not installed (Debian packages chromium and chromium-driver)")
     if request.param == "postgresql":
         with postgres_database() as url, live_server(url, SEED_DIR) as base_url:
-            yield base_url  # type: ignore[misc]
+            yield base_url
         return
     folder = tmp_path_factory.mktemp("browser")
     with live_server(folder / "micromet.sqlite3", SEED_DIR) as base_url:
-        yield base_url  # type: ignore[misc]
+        yield base_url
 
 
 def test_swagger_ui_shows_every_operation_offline(server: str, tmp_path: Path) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.helpers import assert_problem, invalid_names
 
 
-def slugs(client: TestClient, path: str, **params: object) -> list[str]:
+def slugs(client: TestClient, path: str, **params: Any) -> list[str]:
     response = client.get(path, params=params)
     assert response.status_code == 200, response.text
     body = response.json()

@@ -33,7 +33,7 @@ READ_ROUTES = [
 
 
 def raw_get(
-    app: FastAPI, raw_path: bytes, query: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
+    app: Any, raw_path: bytes, query: bytes = b"", headers: list[tuple[bytes, bytes]] | None = None
 ) -> tuple[int, dict[str, str], bytes]:
     """Send exactly these bytes to the app (no client normalises or re-encodes them); the app's lifespan must
     already be running. Returns the status, the headers and the body."""
@@ -209,7 +209,7 @@ def test_a_body_on_a_get_is_ignored(client: TestClient, path: str) -> None:
     ['"unterminated', "W/", "*,,,", ",", 'W/"a", garbage, "b', "x" * 8000, "\t", '"' + "\u00e9" + '"'],
 )
 def test_a_malformed_if_none_match_is_ignored(client: TestClient, value: str) -> None:
-    response = client.get(ITEM, headers={"if-none-match": value.encode("utf-8")})
+    response = client.get(ITEM, headers=[(b"if-none-match", value.encode("utf-8"))])
 
     assert response.status_code == 200
     assert response.json()["slug"] == "adjuvant-therapy"

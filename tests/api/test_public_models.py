@@ -21,7 +21,7 @@ OPTIONAL = {"embedded"}
 
 def strict(model: type[BaseModel]) -> type[BaseModel]:
     """The model with unknown fields forbidden."""
-    config: ConfigDict = {**model.model_config, "extra": "forbid"}  # type: ignore[typeddict-item]
+    config = ConfigDict(**{**model.model_config, "extra": "forbid"})
     return type(f"Strict{model.__name__}", (model,), {"model_config": config})
 
 
@@ -33,7 +33,7 @@ def collection_url(kind: EntityType) -> str:
 def test_every_item_of_every_type_matches_its_public_model(client: TestClient, kind: EntityType) -> None:
     model = strict(PUBLIC_MODELS[kind])
     page = client.get(collection_url(kind), params={"limit": 100}).json()
-    strict(Page[model]).model_validate(page)  # type: ignore[valid-type]
+    strict(Page[dict[str, Any]]).model_validate(page)  # the envelope; each item against its model below
 
     assert page["items"]
     for listed in page["items"]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 SOURCE = "/v1/sources/understanding-micrometastases-in-cancer"
 
 
-def quote_holds(client: TestClient, provenance: dict[str, object]) -> None:
+def quote_holds(client: TestClient, provenance: dict[str, Any]) -> None:
     text = client.get(f"{SOURCE}/text").text
-    assert text[provenance["start"] : provenance["end"]] == provenance["quote"]  # type: ignore[misc]
+    assert text[provenance["start"] : provenance["end"]] == provenance["quote"]
 
 
 def test_liquid_biopsy_detects_circulating_tumor_dna_with_the_articles_words(client: TestClient) -> None:

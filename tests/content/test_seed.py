@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.content.pipeline import build_dataset, seed
 from app.content.schema import ENTITY_FILES
@@ -47,7 +47,7 @@ def test_every_stored_section_is_the_source_at_its_offsets(engine: Engine, seed_
 
     with Session(engine) as session:
         text = session.exec(select(Source.text)).one()
-        sections = session.exec(select(Section).order_by(Section.position)).all()
+        sections = session.exec(select(Section).order_by(col(Section.position))).all()
     assert [row.slug for row in sections][-1] == "conclusion"
     for row in sections:
         assert text[row.start : row.end] == row.text
