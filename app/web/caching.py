@@ -31,6 +31,7 @@ import posixpath
 import re
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -78,10 +79,13 @@ class ResponseStore:
     flood of URLs asked for once cannot push out what is in use.
     """
 
-    def __init__(self, max_entries: int, max_bytes: int, ttl: float = float("inf")) -> None:
+    def __init__(
+        self, max_entries: int, max_bytes: int, ttl: float = float("inf"), clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.ttl = ttl
+        self.clock = clock
         self.version: str | None = None
         self._probation: OrderedDict[CacheKey, tuple[CachedResponse, float]] = OrderedDict()
         self._protected: OrderedDict[CacheKey, tuple[CachedResponse, float]] = OrderedDict()
@@ -116,7 +120,7 @@ class ResponseStore:
             self._protected_bytes += found[0].size
             self._demote_overflow()
         entry, stored_at = found
-        if time.monotonic() - stored_at > self.ttl:
+        if self.clock() - stored_at > self.ttl:
             self._remove(key)
             return None
         return entry
@@ -126,7 +130,7 @@ class ResponseStore:
         if version != self.version or entry.size > self.max_bytes or self.max_entries == 0:
             return
         self._remove(key)
-        self._probation[key] = (entry, time.monotonic())
+        self._probation[key] = (entry, self.clock())
         self._bytes += entry.size
         while len(self) > self.max_entries or self._bytes > self.max_bytes:
             segment = self._probation or self._protected

@@ -4,7 +4,6 @@ one client change what another gets, and no flood of spellings or one-off URLs p
 from __future__ import annotations
 
 import random
-import time
 from operator import itemgetter
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -177,12 +176,14 @@ def test_large_responses_have_a_store_of_their_own() -> None:
 
 
 def test_an_entry_expires_after_its_time_to_live() -> None:
-    store = ResponseStore(10, 10_000, ttl=0.05)
+    now = [1000.0]
+    store = ResponseStore(10, 10_000, ttl=60, clock=lambda: now[0])
     store.get("v1", ("/a", "", ""))
     store.put("v1", ("/a", "", ""), entry(10))
+    now[0] += 60
     assert store.get("v1", ("/a", "", "")) is not None
 
-    time.sleep(0.1)
+    now[0] += 0.001
 
     assert store.get("v1", ("/a", "", "")) is None
     assert len(store) == 0
