@@ -41,7 +41,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.dataset_version import DatasetStamp
-from app.web.negotiation import negotiate
+from app.web.negotiation import JSON_OR_LINKED_DATA, negotiate
 
 STATIC_PREFIX = "/static/docs/"
 CACHED_PREFIXES = ("/v1/", STATIC_PREFIX)
@@ -305,7 +305,7 @@ def negotiated_media_type(scope: Scope) -> str:
     if not accept:
         return ""
     chosen = negotiate(accept.decode("latin-1"))
-    return "" if chosen == negotiate("") else chosen
+    return "" if chosen == JSON_OR_LINKED_DATA[0] else chosen
 
 
 def accepts_gzip(accept_encoding: bytes) -> bool:

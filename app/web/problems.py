@@ -65,17 +65,31 @@ def problem_response(
     invalid_params: list[InvalidParam] | None = None,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Render one problem; the only place an error body is built."""
+    """Render one problem as a response."""
+    body = problem_body(status, detail, kind=kind, instance=_instance(request.scope), invalid_params=invalid_params)
+    return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def problem_body(
+    status: int,
+    detail: str,
+    *,
+    kind: str | None = None,
+    instance: str = "",
+    invalid_params: list[InvalidParam] | None = None,
+) -> bytes:
+    """The JSON of one problem: the only place an error body is built (responses here, and the answers
+    `micromet serve`'s protocol writes itself before any app sees a request)."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_PREFIX + (kind or _KIND_BY_STATUS.get(status, "http-error")),
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": _instance(request.scope),
+        "instance": instance,
     }
     if invalid_params:
         body["invalid_params"] = [param.model_dump(by_alias=True) for param in invalid_params]
-    return Response(dump_json(body), status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+    return dump_json(body)
 
 
 def _instance(scope: Any) -> str:

@@ -21,7 +21,6 @@ response). This subclass adds, at the level where bytes arrive:
 from __future__ import annotations
 
 import asyncio
-import json
 from functools import cache
 from http import HTTPStatus
 
@@ -29,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.settings import Settings
+from app.web.problems import problem_body
 from app.web.responses import PROBLEM_MEDIA_TYPE
 from app.web.security import API_CSP, SECURITY_HEADERS
 
@@ -44,15 +44,7 @@ def _limits() -> tuple[int, float, int]:
 
 def _problem(status: HTTPStatus, kind: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
     """The headers and body of a problem answered by the protocol itself, before any app sees the request."""
-    body = json.dumps(
-        {
-            "type": f"urn:micromet:problem:{kind}",
-            "title": status.phrase,
-            "status": status.value,
-            "detail": detail,
-            "instance": "",
-        }
-    ).encode()
+    body = problem_body(status.value, detail, kind=kind)
     headers = [
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
