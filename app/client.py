@@ -30,11 +30,13 @@ from app.models.finding import FindingPublic
 from app.models.health import Health, Readiness
 from app.models.oembed import OEmbedPublic
 from app.models.query import MAX_LIMIT, Page
+from app.models.registry import ENTITY_KINDS
 from app.models.research_direction import ResearchDirectionPublic
 from app.models.search import SearchPage
 from app.models.section import SectionPublic
 from app.models.source import SourcePublic
 from app.models.therapy import TherapyPublic
+from app.models.urls import SOURCES
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Params = dict[str, Any]
@@ -77,6 +79,18 @@ class Operation:
     path: str
 
 
+COLLECTIONS: tuple[tuple[str, type[BaseModel]], ...] = (
+    *((kind.segment, kind.public) for kind in ENTITY_KINDS),
+    (SOURCES, SourcePublic),
+)
+"""The collections the client offers (`api.therapies`, ...): every entity kind of the registry, and sources."""
+
+
+def _attribute(segment: str) -> str:
+    """`research-directions` -> `research_directions`: a collection's attribute on the client."""
+    return segment.replace("-", "_")
+
+
 def _entity_operations(tag: str, attribute: str) -> dict[str, Operation]:
     return {
         f"{tag}-list": Operation(attribute, "list", f"/v1/{tag}"),
@@ -88,13 +102,11 @@ OPERATIONS: dict[str, Operation] = {
     "health-liveness": Operation("", "healthz", "/healthz"),
     "health-readiness": Operation("", "readyz", "/readyz"),
     "search-search": Operation("", "search", "/v1/search"),
-    **_entity_operations("detection-methods", "detection_methods"),
-    **_entity_operations("therapies", "therapies"),
-    **_entity_operations("challenges", "challenges"),
-    **_entity_operations("research-directions", "research_directions"),
-    **_entity_operations("findings", "findings"),
-    **_entity_operations("concepts", "concepts"),
-    **_entity_operations("sources", "sources"),
+    **{
+        operation_id: operation
+        for segment, _ in COLLECTIONS
+        for operation_id, operation in _entity_operations(segment, _attribute(segment)).items()
+    },
     "sources-text": Operation("", "source_text", "/v1/sources/{slug}/text"),
     "sections-list": Operation("", "sections", "/v1/sources/{slug}/sections"),
     "sections-get": Operation("", "section", "/v1/sources/{slug}/sections/{section}"),
@@ -185,30 +197,23 @@ class AsyncCollection(Generic[ModelT]):
         return self._model.model_validate(await self._client.get_json(f"{self._path}/{slug}", params))
 
 
-_MODELS: dict[str, type[BaseModel]] = {
-    "detection_methods": DetectionMethodPublic,
-    "therapies": TherapyPublic,
-    "challenges": ChallengePublic,
-    "research_directions": ResearchDirectionPublic,
-    "findings": FindingPublic,
-    "concepts": ConceptPublic,
-    "sources": SourcePublic,
-}
-
-
 class Client:
     """The sync client. Pass `transport=httpx.ASGITransport(app)`-style transports for in-process use."""
+
+    # The collections are made from COLLECTIONS; these annotations give them their static types.
+    detection_methods: Collection[DetectionMethodPublic]
+    therapies: Collection[TherapyPublic]
+    challenges: Collection[ChallengePublic]
+    research_directions: Collection[ResearchDirectionPublic]
+    findings: Collection[FindingPublic]
+    concepts: Collection[ConceptPublic]
+    sources: Collection[SourcePublic]
 
     def __init__(self, base_url: str, *, conditional: bool = False, **httpx_options: Any) -> None:
         self._http = httpx.Client(base_url=base_url, **httpx_options)
         self._responses = _Responses(conditional)
-        self.detection_methods = Collection(self, "/v1/detection-methods", DetectionMethodPublic)
-        self.therapies = Collection(self, "/v1/therapies", TherapyPublic)
-        self.challenges = Collection(self, "/v1/challenges", ChallengePublic)
-        self.research_directions = Collection(self, "/v1/research-directions", ResearchDirectionPublic)
-        self.findings = Collection(self, "/v1/findings", FindingPublic)
-        self.concepts = Collection(self, "/v1/concepts", ConceptPublic)
-        self.sources = Collection(self, "/v1/sources", SourcePublic)
+        for segment, model in COLLECTIONS:
+            setattr(self, _attribute(segment), Collection(self, f"/v1/{segment}", model))
 
     def __enter__(self) -> Client:
         return self
@@ -267,16 +272,19 @@ class Client:
 class AsyncClient:
     """The async client: the same methods as `Client`, awaitable."""
 
+    detection_methods: AsyncCollection[DetectionMethodPublic]
+    therapies: AsyncCollection[TherapyPublic]
+    challenges: AsyncCollection[ChallengePublic]
+    research_directions: AsyncCollection[ResearchDirectionPublic]
+    findings: AsyncCollection[FindingPublic]
+    concepts: AsyncCollection[ConceptPublic]
+    sources: AsyncCollection[SourcePublic]
+
     def __init__(self, base_url: str, *, conditional: bool = False, **httpx_options: Any) -> None:
         self._http = httpx.AsyncClient(base_url=base_url, **httpx_options)
         self._responses = _Responses(conditional)
-        self.detection_methods = AsyncCollection(self, "/v1/detection-methods", DetectionMethodPublic)
-        self.therapies = AsyncCollection(self, "/v1/therapies", TherapyPublic)
-        self.challenges = AsyncCollection(self, "/v1/challenges", ChallengePublic)
-        self.research_directions = AsyncCollection(self, "/v1/research-directions", ResearchDirectionPublic)
-        self.findings = AsyncCollection(self, "/v1/findings", FindingPublic)
-        self.concepts = AsyncCollection(self, "/v1/concepts", ConceptPublic)
-        self.sources = AsyncCollection(self, "/v1/sources", SourcePublic)
+        for segment, model in COLLECTIONS:
+            setattr(self, _attribute(segment), AsyncCollection(self, f"/v1/{segment}", model))
 
     async def __aenter__(self) -> AsyncClient:
         return self

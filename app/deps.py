@@ -23,9 +23,9 @@ async def get_session(request: Request) -> AsyncIterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-async def get_catalog(session: SessionDep) -> Catalog:
-    """The read API's service for this request."""
-    return Catalog(session)
+async def get_catalog(request: Request, session: SessionDep) -> Catalog:
+    """The read API's service for this request, over the entity kinds the app serves."""
+    return Catalog(session, request.app.state.entity_kinds)
 
 
 CatalogDep = Annotated[Catalog, Depends(get_catalog)]

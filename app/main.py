@@ -15,9 +15,11 @@ from app import __version__
 from app.content.pipeline import seed_if_empty
 from app.dataset_version import DatasetVersionCache
 from app.db import create_db_engine
+from app.models.registry import ENTITY_KINDS, Registry
 from app.models.urls import API_PREFIX
 from app.routers import health, v1
 from app.search.engines import search_backend
+from app.search.interface import searchable_types
 from app.services.catalog import Catalog
 from app.settings import Settings
 from app.web.caching import HTTPCacheMiddleware, ResponseCache, ResponseStore
@@ -45,13 +47,7 @@ rejected. Every error is an RFC 9457 `application/problem+json` document.
 reference; the article itself states no licence. This is not medical advice.
 """.strip()
 
-TAGS = [
-    {"name": "detection-methods", "description": "Techniques for detecting micrometastases."},
-    {"name": "therapies", "description": "Treatments and approaches for managing micrometastases."},
-    {"name": "challenges", "description": "What makes micrometastases hard to research."},
-    {"name": "research-directions", "description": "Where future research on micrometastases is heading."},
-    {"name": "findings", "description": "Single claims of the article, each with its quote."},
-    {"name": "concepts", "description": "Terms the article defines or relies on."},
+OTHER_TAGS = [
     {"name": "sources", "description": "The source article, its metadata and verbatim text."},
     {"name": "sections", "description": "The article's headed sections, with text and offsets."},
     {"name": "search", "description": "Ranked, highlighted, typo-tolerant search over entities and sections."},
@@ -60,6 +56,7 @@ TAGS = [
     {"name": "export", "description": "The whole dataset as JSON, NDJSON, CSV or JSON-LD, with a manifest."},
     {"name": "health", "description": "Liveness and readiness probes, outside `/v1`."},
 ]
+"""The OpenAPI tags of the resources that are not entity kinds (each kind's tag is its collection's segment)."""
 
 
 @asynccontextmanager
@@ -78,7 +75,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     version_engine = create_db_engine(
         settings.model_copy(update={"database_pool_size": 1, "database_max_overflow": 0}), read_only=True
     )
-    app.state.search_backend = search_backend(app.state.engine.dialect.name)
+    app.state.search_backend = search_backend(app.state.engine.dialect.name, app.state.searchable_types)
     app.state.speller = app.state.search_backend.speller()
     app.state.dataset_version = DatasetVersionCache(version_engine, settings.freshness_interval)
     app.state.response_cache = ResponseCache(
@@ -106,20 +103,21 @@ def _filter_choices(app: FastAPI) -> dict[str, list[str]]:
         return {}
     try:
         with Session(engine) as session:
-            return Catalog(session).filter_choices()
+            return Catalog(session, app.state.entity_kinds).filter_choices()
     except SQLAlchemyError:
         return {}
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app; nothing touches the database until the lifespan starts."""
+def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY_KINDS) -> FastAPI:
+    """Build the app for the entity kinds of a registry (micromet's six unless a test registers more); nothing
+    touches the database until the lifespan starts."""
     app = FastAPI(
         title="micromet",
         version=__version__,
         summary="Citable content about cancer micrometastases, with provenance for every fact.",
         description=DESCRIPTION,
         license_info={"name": "MIT (software); content quoted from the source article", "identifier": "MIT"},
-        openapi_tags=TAGS,
+        openapi_tags=[{"name": kind.segment, "description": kind.description} for kind in entity_kinds] + OTHER_TAGS,
         openapi_url=OPENAPI_URL,
         docs_url=None,
         redoc_url=None,
@@ -131,8 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.redirect_slashes = False
     settings = settings or Settings()
     app.state.settings = settings
+    app.state.entity_kinds = entity_kinds
+    app.state.searchable_types = searchable_types(entity_kinds)
     install_problem_handlers(app)
-    for router in v1.ROUTERS:
+    for router in v1.routers(entity_kinds):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
     install_docs(app)

@@ -10,9 +10,10 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from app.content.errors import ContentError
-from app.content.schema import ENTITY_FILES, SOURCE_FILE, EntitySpec, SourceSpec
+from app.content.schema import SOURCE_FILE, SourceSpec
 from app.content.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary
-from app.models import EntityType
+from app.models.curation import EntitySpec
+from app.models.registry import ENTITY_KINDS, Registry
 
 CONTENT_DIR = "content"
 
@@ -25,19 +26,21 @@ class CuratedContent:
 
     seed_dir: Path
     source: SourceSpec
-    entities: dict[EntityType, list[EntitySpec]]
+    entities: dict[str, list[EntitySpec]]
     vocabulary: Vocabulary
+    kinds: Registry = ENTITY_KINDS
 
 
-def load_content(seed_dir: Path) -> CuratedContent:
-    """Parse every curated file; raise one `ContentError` listing all schema problems."""
+def load_content(seed_dir: Path, kinds: Registry = ENTITY_KINDS) -> CuratedContent:
+    """Parse the curated file of every entity kind; raise one `ContentError` listing all schema problems."""
     problems: list[str] = []
     content_dir = seed_dir / CONTENT_DIR
     source_doc = _read_yaml(content_dir / SOURCE_FILE, problems)
     source = _parse(SourceSpec, source_doc, SOURCE_FILE, problems) if source_doc is not None else None
 
-    entities: dict[EntityType, list[EntitySpec]] = {}
-    for entity_type, (filename, spec) in ENTITY_FILES.items():
+    entities: dict[str, list[EntitySpec]] = {}
+    for kind in kinds:
+        entity_type, filename, spec = kind.name, kind.curated_file, kind.spec
         document = _read_yaml(content_dir / filename, problems)
         if document is None:
             continue
@@ -62,7 +65,7 @@ def load_content(seed_dir: Path) -> CuratedContent:
 
     if problems or source is None or vocabulary is None:
         raise ContentError(problems)
-    return CuratedContent(seed_dir=seed_dir, source=source, entities=entities, vocabulary=vocabulary)
+    return CuratedContent(seed_dir=seed_dir, source=source, entities=entities, vocabulary=vocabulary, kinds=kinds)
 
 
 def _read_yaml(path: Path, problems: list[str]) -> Any:

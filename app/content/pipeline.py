@@ -18,6 +18,7 @@ from app.content.write import SeedResult, write_dataset
 from app.db import is_seeded
 from app.migrations import prepare_for_seed
 from app.models import DatasetInfo
+from app.models.registry import ENTITY_KINDS, Registry
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class CheckReport:
     coverage: Coverage
 
 
-def build_dataset(seed_dir: Path) -> ValidatedDataset:
+def build_dataset(seed_dir: Path, kinds: Registry = ENTITY_KINDS) -> ValidatedDataset:
     """Load and validate everything under `seed_dir`; raises `ContentError` on any problem."""
-    return validate_content(load_content(seed_dir))
+    return validate_content(load_content(seed_dir, kinds))
 
 
 def check(seed_dir: Path) -> CheckReport:
@@ -47,13 +48,15 @@ def seed_if_empty(engine: Engine, seed_dir: Path) -> SeedResult | None:
     return seed(engine, seed_dir)[1]
 
 
-def seed(engine: Engine, seed_dir: Path, *, force: bool = False) -> tuple[ValidatedDataset, SeedResult]:
+def seed(
+    engine: Engine, seed_dir: Path, *, force: bool = False, kinds: Registry = ENTITY_KINDS
+) -> tuple[ValidatedDataset, SeedResult]:
     """Validate everything first, then write it in one transaction.
 
     An empty database gets its schema from the migrations first; one whose schema is behind head is refused
     (`SchemaError`), since upgrading is an explicit step.
     """
-    dataset = build_dataset(seed_dir)
+    dataset = build_dataset(seed_dir, kinds)
     prepare_for_seed(engine)
     return dataset, write_dataset(engine, dataset, force=force)
 

@@ -15,26 +15,18 @@ from enum import StrEnum
 
 from app.content.text import Span, sentences
 from app.content.validate import ValidatedDataset
-from app.models import (
-    ENTITY_TABLES,
-    EntityTable,
-    EntityType,
-    FindingTopic,
-    Link,
-    Predicate,
-    Provenance,
-    ResearchPurpose,
-    Specimen,
-    TherapyCategory,
-)
+from app.models import EntityTable, Link, Provenance
+from app.models.registry import EntityKind, FilterKind
 from app.search.query import words_of
 
-_REQUIRED: dict[EntityType, tuple[str, list[StrEnum]]] = {
-    EntityType.DETECTION_METHOD: ("specimen", list(Specimen)),
-    EntityType.THERAPY: ("category", list(TherapyCategory)),
-    EntityType.RESEARCH_DIRECTION: ("purpose", list(ResearchPurpose)),
-    EntityType.FINDING: ("topic", list(FindingTopic)),
-}
+
+def _required_choices(kind: EntityKind) -> dict[str, list[StrEnum]]:
+    """The kind's required enumerated columns and their values: a synthetic row picks one of each."""
+    return {
+        name: list(annotation)
+        for name, info in kind.table.model_fields.items()
+        if info.is_required() and isinstance(annotation := info.annotation, type) and issubclass(annotation, StrEnum)
+    }
 
 
 def synthetic_dataset(
@@ -46,15 +38,17 @@ def synthetic_dataset(
     text = base.text
     located = [(section.slug, span) for section in base.located_sections for span in sentences(text, section.body)]
     vocabulary = sorted({word for word in words_of(text) if len(word) > 3})
-    types = list(ENTITY_TABLES)
-    entities: dict[EntityType, list[EntityTable]] = {entity_type: [] for entity_type in types}
+    kinds = list(base.kinds)
+    required = {kind.name: _required_choices(kind) for kind in kinds}
+    entities: dict[str, list[EntityTable]] = {kind.name: [] for kind in kinds}
     provenance: list[Provenance] = []
     links: list[Link] = []
     for index in range(count):
         if progress is not None and index and index % 1000 == 0:
             progress(1000)
-        entity_type = types[index % len(types)]
-        slug = f"synthetic-{entity_type.value}-{index:06d}"
+        kind = kinds[index % len(kinds)]
+        entity_type = kind.name
+        slug = f"synthetic-{entity_type}-{index:06d}"
         section, span = located[generator.randrange(len(located))]
         fields: dict[str, object] = {
             "slug": slug,
@@ -62,14 +56,13 @@ def synthetic_dataset(
             "summary": _quote(text, span),
             "position": len(entities[entity_type]),
         }
-        if entity_type in _REQUIRED:
-            name, choices = _REQUIRED[entity_type]
+        for name, choices in required[entity_type].items():
             fields[name] = generator.choice(choices).value
-        entities[entity_type].append(ENTITY_TABLES[entity_type].model_validate(fields))
+        entities[entity_type].append(kind.table.model_validate(fields))
         provenance.append(
             Provenance(
                 source_slug=base.source.slug,
-                entity_type=entity_type.value,
+                entity_type=entity_type,
                 entity_slug=slug,
                 position=0,
                 section=section,
@@ -78,25 +71,28 @@ def synthetic_dataset(
                 end=span.end,
             )
         )
-    challenges = [row.slug for row in entities[EntityType.CHALLENGE]]
-    if challenges:
-        # Like every relation, each synthetic one carries a quote: here its direction's own sentence.
-        quoted = {row.entity_slug: row for row in provenance if row.entity_type == EntityType.RESEARCH_DIRECTION}
-        for direction in entities[EntityType.RESEARCH_DIRECTION]:
-            quote = quoted[direction.slug]
-            links.append(
-                Link(
-                    subject_type=EntityType.RESEARCH_DIRECTION.value,
-                    subject_slug=direction.slug,
-                    predicate=Predicate.ADDRESSES.value,
-                    object_type=EntityType.CHALLENGE.value,
-                    object_slug=generator.choice(challenges),
-                    section=quote.section,
-                    quote=quote.quote,
-                    start=quote.start,
-                    end=quote.end,
+    for kind in kinds:
+        for declared in kind.filters:
+            if declared.kind is not FilterKind.RELATED_TO or declared.predicate is None or declared.target is None:
+                continue
+            targets = [row.slug for row in entities[declared.target]]
+            # Like every relation, each synthetic one carries a quote: here its subject's own sentence.
+            quoted = {row.entity_slug: row for row in provenance if row.entity_type == kind.name}
+            for subject in entities[kind.name] if targets else []:
+                quote = quoted[subject.slug]
+                links.append(
+                    Link(
+                        subject_type=kind.name,
+                        subject_slug=subject.slug,
+                        predicate=declared.predicate.value,
+                        object_type=declared.target,
+                        object_slug=generator.choice(targets),
+                        section=quote.section,
+                        quote=quote.quote,
+                        start=quote.start,
+                        end=quote.end,
+                    )
                 )
-            )
     version = "synthetic-" + hashlib.sha256(f"{base.version}:{count}:{seed}".encode()).hexdigest()[:6]
     return replace(base, entities=entities, provenance=provenance, links=links, codes=[], version=version)
 

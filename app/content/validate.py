@@ -14,12 +14,10 @@ from typing import Any
 
 from app.content.errors import ContentError
 from app.content.load import CuratedContent
-from app.content.schema import ConceptSpec, EntitySpec, QuoteSpec
 from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
 from app.content.vocabulary import Vocabulary
 from app.models import (
     CURATED_TYPES,
-    ENTITY_TABLES,
     RELATION_KINDS,
     EntityCode,
     EntityTable,
@@ -29,6 +27,9 @@ from app.models import (
     Section,
     Source,
 )
+from app.models.concept import ConceptSpec
+from app.models.curation import EntitySpec, QuoteSpec
+from app.models.registry import ENTITY_KINDS, Registry
 
 DERIVED_FORMAT = 5
 """Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
@@ -43,16 +44,17 @@ class ValidatedDataset:
     source: Source
     sections: list[Section]
     located_sections: list[LocatedSection]
-    entities: dict[EntityType, list[EntityTable]]
+    entities: dict[str, list[EntityTable]]
     provenance: list[Provenance]
     links: list[Link]
     codes: list[EntityCode] = field(default_factory=list)
     version: str = field(default="")
+    kinds: Registry = ENTITY_KINDS
 
     def counts(self) -> dict[str, int]:
         """How many of each type the dataset holds, sources and sections included."""
         counts = {EntityType.SOURCE.value: 1, EntityType.SECTION.value: len(self.sections)}
-        counts.update({entity_type.value: len(rows) for entity_type, rows in self.entities.items()})
+        counts.update({entity_type: len(rows) for entity_type, rows in self.entities.items()})
         return counts
 
     def quote_spans(self) -> list[Span]:
@@ -97,19 +99,19 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
         for section in located
     ]
 
-    known: dict[EntityType, set[str]] = {}
+    known: dict[str, set[str]] = {}
     for entity_type, items in content.entities.items():
         slugs = [item.slug for item in items]
         _check_unique(str(entity_type), slugs, problems)
         known[entity_type] = set(slugs)
 
-    entities: dict[EntityType, list[EntityTable]] = {}
+    entities: dict[str, list[EntityTable]] = {}
     provenance: list[Provenance] = []
     links: list[Link] = []
     codes: list[EntityCode] = []
     lowered_text = text.lower()
     for entity_type, items in content.entities.items():
-        table = ENTITY_TABLES[entity_type]
+        table = content.kinds[entity_type].table
         rows: list[EntityTable] = []
         for item in items:
             label = f"{entity_type} {item.slug!r}"
@@ -133,7 +135,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
     problems += _formula_starts(content, sections)
     if problems:
         raise ContentError(problems)
-    dataset = ValidatedDataset(text, source, sections, located, entities, provenance, links, codes)
+    dataset = ValidatedDataset(text, source, sections, located, entities, provenance, links, codes, kinds=content.kinds)
     dataset.version = dataset_version(dataset)
     return dataset
 
@@ -226,11 +228,11 @@ def _resolve_quote(
 
 
 def _provenance_row(
-    quote: QuoteSpec, span: Span, source_slug: str, entity_type: EntityType, slug: str, position: int
+    quote: QuoteSpec, span: Span, source_slug: str, entity_type: str, slug: str, position: int
 ) -> Provenance:
     return Provenance(
         source_slug=source_slug,
-        entity_type=entity_type.value,
+        entity_type=entity_type,
         entity_slug=slug,
         position=position,
         section=quote.section,
@@ -252,16 +254,16 @@ def _find_all(text: str, needle: str, within: Span) -> list[int]:
 def _relations(
     text: str,
     sections: dict[str, LocatedSection],
-    entity_type: EntityType,
+    entity_type: str,
     item: EntitySpec,
-    known: dict[EntityType, set[str]],
+    known: dict[str, set[str]],
     label: str,
     problems: list[str],
 ) -> list[Link]:
     """The relations the entity states (kinds in `RELATION_KINDS`), each pointing at a known entity of a type
     its kind allows, with its quote found in its section; the same relation stated twice is a problem."""
     links: list[Link] = []
-    seen: set[tuple[str, EntityType, str]] = set()
+    seen: set[tuple[str, str, str]] = set()
     for relation in item.relations:
         kind = RELATION_KINDS[relation.predicate]
         if entity_type not in kind.subjects:
@@ -286,7 +288,7 @@ def _relations(
             continue
         links.append(
             Link(
-                subject_type=entity_type.value,
+                subject_type=entity_type,
                 subject_slug=item.slug,
                 predicate=relation.predicate.value,
                 object_type=relation.type.value,
@@ -305,7 +307,7 @@ def _kinds(types: frozenset[EntityType]) -> str:
 
 
 def _codes(
-    entity_type: EntityType, item: EntitySpec, vocabulary: Vocabulary, label: str, problems: list[str]
+    entity_type: str, item: EntitySpec, vocabulary: Vocabulary, label: str, problems: list[str]
 ) -> list[EntityCode]:
     """The entity's codes, each checked against the verified vocabulary (format, then membership)."""
     rows: list[EntityCode] = []
@@ -321,7 +323,7 @@ def _codes(
         seen.add((spec.system, spec.code))
         rows.append(
             EntityCode(
-                entity_type=entity_type.value,
+                entity_type=entity_type,
                 entity_slug=item.slug,
                 position=len(rows),
                 system=vocabulary.systems[spec.system],

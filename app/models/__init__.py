@@ -4,6 +4,7 @@ from app.models.challenge import Challenge, ChallengeBase
 from app.models.code import CodeBase, CodePublic, EntityCode, MatchType
 from app.models.common import (
     ContentBase,
+    EntityTable,
     EntityType,
     FindingTopic,
     Invasiveness,
@@ -23,22 +24,8 @@ from app.models.section import Section, SectionBase
 from app.models.source import Source, SourceBase
 from app.models.therapy import Therapy, TherapyBase
 
-EntityTable = DetectionMethod | Therapy | Challenge | ResearchDirection | Finding | Concept
-"""Any curated entity's table row."""
-
-ENTITY_TABLES: dict[EntityType, type[EntityTable]] = {
-    EntityType.DETECTION_METHOD: DetectionMethod,
-    EntityType.THERAPY: Therapy,
-    EntityType.CHALLENGE: Challenge,
-    EntityType.RESEARCH_DIRECTION: ResearchDirection,
-    EntityType.FINDING: Finding,
-    EntityType.CONCEPT: Concept,
-}
-"""The curated entity types and their tables (sources and sections are stored apart)."""
-
 __all__ = [
     "CURATED_TYPES",
-    "ENTITY_TABLES",
     "RELATION_KINDS",
     "Challenge",
     "ChallengeBase",

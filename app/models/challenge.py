@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, CuratedOrder, SynonymsMixin
+from app.models.common import ContentBase, EntityTable, SynonymsMixin
+from app.models.curation import EntitySpec
 from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
@@ -14,7 +15,7 @@ class ChallengeBase(ContentBase, SynonymsMixin):
     limits: str | None = Field(default=None, description="What the challenge limits, in the article's words.")
 
 
-class Challenge(ChallengeBase, CuratedOrder, table=True):
+class Challenge(ChallengeBase, EntityTable, table=True):
     __tablename__ = "challenge"
 
 
@@ -22,3 +23,7 @@ class ChallengePublic(ChallengeBase, PublicItemFields):
     """A research challenge as the API serves it."""
 
     model_config = SPARSE_CONFIG
+
+
+class ChallengeSpec(ChallengeBase, EntitySpec):
+    """As a curator writes it under `seed/content/`: the data, with its quotes, codes and relations."""

@@ -91,6 +91,10 @@ class SynonymsMixin(SQLModel):
     synonyms: list[str] = Field(default_factory=list, sa_type=JSON)
 
 
+class EntityTable(ContentBase, SynonymsMixin, CuratedOrder):
+    """What every curated entity's table has, whatever its type: the registry and the catalog work on this."""
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """A timestamp stored in UTC and always read back timezone-aware, whatever the engine keeps."""
 

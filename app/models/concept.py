@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, CuratedOrder, SynonymsMixin
+from app.models.common import ContentBase, EntityTable, SynonymsMixin
+from app.models.curation import EntitySpec
 from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
@@ -14,7 +15,7 @@ class ConceptBase(ContentBase, SynonymsMixin):
     definition: str | None = Field(default=None, description="The article's own definition, quoted verbatim.")
 
 
-class Concept(ConceptBase, CuratedOrder, table=True):
+class Concept(ConceptBase, EntityTable, table=True):
     __tablename__ = "concept"
 
 
@@ -22,3 +23,7 @@ class ConceptPublic(ConceptBase, PublicItemFields):
     """A concept as the API serves it."""
 
     model_config = SPARSE_CONFIG
+
+
+class ConceptSpec(ConceptBase, EntitySpec):
+    """As a curator writes it under `seed/content/`: the data, with its quotes, codes and relations."""

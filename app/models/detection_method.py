@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, CuratedOrder, EnumText, Invasiveness, Specimen, SynonymsMixin
+from app.models.common import ContentBase, EntityTable, EnumText, Invasiveness, Specimen, SynonymsMixin
+from app.models.curation import EntitySpec
 from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
@@ -19,7 +20,7 @@ class DetectionMethodBase(ContentBase, SynonymsMixin):
     )
 
 
-class DetectionMethod(DetectionMethodBase, CuratedOrder, table=True):
+class DetectionMethod(DetectionMethodBase, EntityTable, table=True):
     __tablename__ = "detection_method"
 
 
@@ -27,3 +28,7 @@ class DetectionMethodPublic(DetectionMethodBase, PublicItemFields):
     """A detection method as the API serves it."""
 
     model_config = SPARSE_CONFIG
+
+
+class DetectionMethodSpec(DetectionMethodBase, EntitySpec):
+    """As a curator writes it under `seed/content/`: the data, with its quotes, codes and relations."""

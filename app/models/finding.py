@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, CuratedOrder, EnumText, FindingTopic, SynonymsMixin
+from app.models.common import ContentBase, EntityTable, EnumText, FindingTopic, SynonymsMixin
+from app.models.curation import EntitySpec
 from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
@@ -14,7 +15,7 @@ class FindingBase(ContentBase, SynonymsMixin):
     topic: FindingTopic = Field(sa_type=EnumText(FindingTopic))
 
 
-class Finding(FindingBase, CuratedOrder, table=True):
+class Finding(FindingBase, EntityTable, table=True):
     __tablename__ = "finding"
 
 
@@ -22,3 +23,7 @@ class FindingPublic(FindingBase, PublicItemFields):
     """A finding as the API serves it."""
 
     model_config = SPARSE_CONFIG
+
+
+class FindingSpec(FindingBase, EntitySpec):
+    """As a curator writes it under `seed/content/`: the data, with its quotes, codes and relations."""

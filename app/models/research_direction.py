@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, CuratedOrder, EnumText, ResearchPurpose, SynonymsMixin
+from app.models.common import ContentBase, EntityTable, EnumText, ResearchPurpose, SynonymsMixin
+from app.models.curation import EntitySpec
 from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
@@ -15,7 +16,7 @@ class ResearchDirectionBase(ContentBase, SynonymsMixin):
     promise: str | None = Field(default=None, description="What the article says it may lead to.")
 
 
-class ResearchDirection(ResearchDirectionBase, CuratedOrder, table=True):
+class ResearchDirection(ResearchDirectionBase, EntityTable, table=True):
     __tablename__ = "research_direction"
 
 
@@ -23,3 +24,7 @@ class ResearchDirectionPublic(ResearchDirectionBase, PublicItemFields):
     """A research direction as the API serves it."""
 
     model_config = SPARSE_CONFIG
+
+
+class ResearchDirectionSpec(ResearchDirectionBase, EntitySpec):
+    """As a curator writes it under `seed/content/`: the data, with its quotes, codes and relations."""

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import Field
 
-from app.models.common import ContentBase, CuratedOrder, EnumText, SynonymsMixin, TherapyCategory
+from app.models.common import ContentBase, EntityTable, EnumText, SynonymsMixin, TherapyCategory
+from app.models.curation import EntitySpec
 from app.models.public import SPARSE_CONFIG, PublicItemFields
 
 
@@ -17,7 +18,7 @@ class TherapyBase(ContentBase, SynonymsMixin):
     indication: str | None = Field(default=None, description="What it is recommended on, where the article says.")
 
 
-class Therapy(TherapyBase, CuratedOrder, table=True):
+class Therapy(TherapyBase, EntityTable, table=True):
     __tablename__ = "therapy"
 
 
@@ -25,3 +26,7 @@ class TherapyPublic(TherapyBase, PublicItemFields):
     """A therapy as the API serves it."""
 
     model_config = SPARSE_CONFIG
+
+
+class TherapySpec(TherapyBase, EntitySpec):
+    """As a curator writes it under `seed/content/`: the data, with its quotes, codes and relations."""

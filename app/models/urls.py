@@ -2,35 +2,26 @@
 
 from __future__ import annotations
 
-from app.models import EntityType
-
 API_PREFIX = "/v1"
 
-COLLECTIONS: dict[EntityType, str] = {
-    EntityType.DETECTION_METHOD: "detection-methods",
-    EntityType.THERAPY: "therapies",
-    EntityType.CHALLENGE: "challenges",
-    EntityType.RESEARCH_DIRECTION: "research-directions",
-    EntityType.FINDING: "findings",
-    EntityType.CONCEPT: "concepts",
-    EntityType.SOURCE: "sources",
-}
-"""The collection path segment of each type; sections live under their source."""
+SOURCES = "sources"
+"""The collection path segment of sources; each entity kind declares its own, and sections live under their
+source."""
 
 
-def collection_url(entity_type: EntityType) -> str:
-    """`/v1/therapies` and the like."""
-    return f"{API_PREFIX}/{COLLECTIONS[entity_type]}"
+def collection_url(segment: str) -> str:
+    """`/v1/therapies` and the like, from a collection's path segment."""
+    return f"{API_PREFIX}/{segment}"
 
 
-def item_url(entity_type: EntityType, slug: str) -> str:
+def item_url(segment: str, slug: str) -> str:
     """`/v1/therapies/chemotherapy` and the like."""
-    return f"{collection_url(entity_type)}/{slug}"
+    return f"{collection_url(segment)}/{slug}"
 
 
 def source_url(source: str) -> str:
     """The URL of a source."""
-    return item_url(EntityType.SOURCE, source)
+    return item_url(SOURCES, source)
 
 
 def section_url(source: str, section: str) -> str:

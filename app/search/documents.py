@@ -14,7 +14,8 @@ _SHOWN_ELSEWHERE = {"slug", "name", "summary", "synonyms", "position"}
 
 
 def build_documents(dataset: ValidatedDataset) -> list[SearchDocument]:
-    """Flatten every entity (name, synonyms, summary, then quotes and text fields) and every section."""
+    """Flatten every entity of a searchable kind (name, synonyms, summary, then quotes and text fields) and every
+    section."""
     quotes: dict[tuple[str, str], list[str]] = {}
     for row in dataset.provenance:
         quotes.setdefault((row.entity_type, row.entity_slug), []).append(row.quote)
@@ -23,6 +24,9 @@ def build_documents(dataset: ValidatedDataset) -> list[SearchDocument]:
         codes.setdefault((code.entity_type, code.entity_slug), []).append(code.code)
     documents: list[SearchDocument] = []
     for entity_type, rows in dataset.entities.items():
+        kind = dataset.kinds[entity_type]
+        if not kind.searchable:
+            continue
         for entity in rows:
             fields = [
                 value
@@ -31,15 +35,15 @@ def build_documents(dataset: ValidatedDataset) -> list[SearchDocument]:
             ]
             documents.append(
                 SearchDocument(
-                    type=entity_type.value,
+                    type=entity_type,
                     slug=entity.slug,
                     name=entity.name,
                     name_key=" ".join(words_of(entity.name)),
-                    href=item_url(entity_type, entity.slug),
+                    href=item_url(kind.segment, entity.slug),
                     synonyms=" ".join(entity.synonyms),
                     summary=entity.summary,
-                    body="\n".join([*quotes.get((entity_type.value, entity.slug), []), *fields]),
-                    codes=" ".join(codes.get((entity_type.value, entity.slug), [])),
+                    body="\n".join([*quotes.get((entity_type, entity.slug), []), *fields]),
+                    codes=" ".join(codes.get((entity_type, entity.slug), [])),
                 )
             )
     for section in dataset.sections:

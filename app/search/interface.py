@@ -4,12 +4,13 @@ engine, so the engines, the speller and the service all depend on it and never o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Protocol
 
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from app.models.common import EntityType
+from app.models.registry import ENTITY_KINDS, Registry
 from app.search.query import ParsedQuery
 
 MIN_CORRECTABLE_LENGTH = 4
@@ -35,16 +36,14 @@ MARK_CLOSE = "\x02"
 """Markers the engines put around matched terms in snippets; never present in the indexed text."""
 
 
-class SearchableType(StrEnum):
-    """What search can find: the curated entities and the article's sections."""
+def searchable_types(kinds: Registry) -> tuple[str, ...]:
+    """What search can find: the searchable entity kinds, in the registry's order, then the article's sections.
+    Facets list these types, and `type=` accepts them."""
+    return (*(kind.name for kind in kinds if kind.searchable), EntityType.SECTION.value)
 
-    DETECTION_METHOD = "detection-method"
-    THERAPY = "therapy"
-    CHALLENGE = "challenge"
-    RESEARCH_DIRECTION = "research-direction"
-    FINDING = "finding"
-    CONCEPT = "concept"
-    SECTION = "section"
+
+SEARCHABLE_TYPES = searchable_types(ENTITY_KINDS)
+"""micromet's own searchable types."""
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from app.search.interface import MARK_CLOSE, MARK_OPEN, EngineResults, SearchableType, SearchBackend, Speller
+from app.search.interface import MARK_CLOSE, MARK_OPEN, SEARCHABLE_TYPES, EngineResults, SearchBackend, Speller
 from app.search.query import ParsedQuery, parse_query
 
 
@@ -35,6 +35,7 @@ def search(
     marks: tuple[str, str],
     code: str | None = None,
     correct: bool = True,
+    facet_types: tuple[str, ...] = SEARCHABLE_TYPES,
 ) -> SearchOutcome | None:
     """Run the query as typed; if it matches nothing, run its typo-corrected form and say so.
 
@@ -42,7 +43,7 @@ def search(
     runs the slower correction elsewhere, e.g. off the event loop)."""
     query = parse_query(text)
     if not query.phrases:
-        return SearchOutcome([], 0, _all_facets({}), None)
+        return SearchOutcome([], 0, _all_facets({}, facet_types), None)
     results = backend.search(connection, query, types, limit, offset, code)
     did_you_mean = None
     if not results.facets and not correct and speller.unknown(connection, version, query.words):
@@ -53,10 +54,16 @@ def search(
             corrected: ParsedQuery = query.replaced(corrections)
             did_you_mean = corrected.display()
             results = backend.search(connection, corrected, types, limit, offset, code)
-    return _outcome(results, types, marks, did_you_mean)
+    return _outcome(results, types, marks, did_you_mean, facet_types)
 
 
-def _outcome(results: EngineResults, types: list[str], marks: tuple[str, str], suggestion: str | None) -> SearchOutcome:
+def _outcome(
+    results: EngineResults,
+    types: list[str],
+    marks: tuple[str, str],
+    suggestion: str | None,
+    facet_types: tuple[str, ...],
+) -> SearchOutcome:
     total = sum(count for kind, count in results.facets.items() if not types or kind in types)
     hits = [
         {
@@ -69,7 +76,7 @@ def _outcome(results: EngineResults, types: list[str], marks: tuple[str, str], s
         }
         for hit in results.hits
     ]
-    return SearchOutcome(hits, total, _all_facets(results.facets), suggestion)
+    return SearchOutcome(hits, total, _all_facets(results.facets, facet_types), suggestion)
 
 
 def mark_snippet(snippet: str, marks: tuple[str, str]) -> str:
@@ -78,8 +85,5 @@ def mark_snippet(snippet: str, marks: tuple[str, str]) -> str:
     return html.escape(" ".join(snippet.split())).replace(MARK_OPEN, opening).replace(MARK_CLOSE, closing)
 
 
-_FACET_TYPES = tuple(kind.value for kind in SearchableType)
-
-
-def _all_facets(counts: dict[str, int]) -> dict[str, int]:
-    return {kind: counts.get(kind, 0) for kind in _FACET_TYPES}
+def _all_facets(counts: dict[str, int], facet_types: tuple[str, ...]) -> dict[str, int]:
+    return {kind: counts.get(kind, 0) for kind in facet_types}

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
-from app.search.interface import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit, SearchableType, Speller
+from app.search.interface import MARK_CLOSE, MARK_OPEN, SEARCHABLE_TYPES, EngineResults, RawHit, Speller
 from app.search.query import ParsedQuery
 from app.search.spelling import DifflibSpeller
 
@@ -35,6 +35,10 @@ _RANK = f"-bm25(search_fts, {', '.join(str(weight) for weight in WEIGHTS.values(
 
 class SQLiteSearch:
     """FTS5 with the porter stemmer ("biopsies" finds "biopsy") over an external-content table."""
+
+    def __init__(self, types: tuple[str, ...] = SEARCHABLE_TYPES) -> None:
+        self.types = types
+        """The types facets count, one by one, when a query has too many hits to group."""
 
     def rebuild(self, session: Session) -> None:
         """Drop and rebuild the index from `search_document`; DDL is transactional in SQLite."""
@@ -85,8 +89,7 @@ class SQLiteSearch:
             hits = self._details(cursor, text_match, page)
         return EngineResults(hits=hits, facets=facets)
 
-    @staticmethod
-    def _facets(cursor: Any, match: str) -> dict[str, int]:
+    def _facets(self, cursor: Any, match: str) -> dict[str, int]:
         """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;
         many are counted from the index alone, one count per type, so that no query reads thousands of rows."""
         total = cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)).fetchone()[0]
@@ -100,11 +103,11 @@ class SQLiteSearch:
             ).fetchall()
             return dict(rows)
         counts = {}
-        for kind in SearchableType:
-            expression = f"({match}) AND {_type_phrase(kind.value)}"
+        for kind in self.types:
+            expression = f"({match}) AND {_type_phrase(kind)}"
             row = cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expression,)).fetchone()
             if row[0]:
-                counts[kind.value] = row[0]
+                counts[kind] = row[0]
         return counts
 
     @staticmethod

@@ -11,21 +11,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from app.models import EntityType
-from app.models.urls import API_PREFIX, COLLECTIONS
+from app.models.registry import EntityKind, Registry
+from app.models.urls import API_PREFIX
 from app.services.catalog import Catalog, Item
 
 CARD_WIDTH = 480
 CARD_HEIGHT = 320
-
-_LABELS = {
-    EntityType.DETECTION_METHOD: "Detection method",
-    EntityType.THERAPY: "Therapy",
-    EntityType.CHALLENGE: "Research challenge",
-    EntityType.RESEARCH_DIRECTION: "Research direction",
-    EntityType.FINDING: "Finding",
-    EntityType.CONCEPT: "Concept",
-}
 
 _STYLE = (
     ".micromet-card{box-sizing:border-box;max-width:480px;margin:0;padding:16px 18px;border:1px solid #c9d1d9;"
@@ -39,18 +30,19 @@ _STYLE = (
 )
 
 
-def render_card(item: Item, *, source_title: str, section_heading: str | None, public_url: str) -> str:
+def render_card(
+    kind: EntityKind, item: Item, *, source_title: str, section_heading: str | None, public_url: str
+) -> str:
     """The card for one entity, as the JSON item represents it."""
-    kind = EntityType(item["type"])
     self_url = public_url + item["links"]["self"]
     quotes = item.get("provenance") or []
     quote = f"<blockquote>“{escape(quotes[0]['quote'])}”</blockquote>" if quotes else ""
     where = f", section “{escape(section_heading)}”" if section_heading else ""
     return (
-        f'<article class="micromet-card" lang="en" data-micromet-type="{escape(kind.value)}" '
+        f'<article class="micromet-card" lang="en" data-micromet-type="{escape(kind.name)}" '
         f'data-micromet-slug="{escape(item["slug"])}">'
         f"<style>{_STYLE}</style>"
-        f'<p class="micromet-card-kind">{escape(_LABELS[kind])}</p>'
+        f'<p class="micromet-card-kind">{escape(kind.card_label)}</p>'
         f"<h3>{escape(item['name'])}</h3>"
         f"<p>{escape(item['summary'])}</p>"
         f"{quote}"
@@ -60,19 +52,20 @@ def render_card(item: Item, *, source_title: str, section_heading: str | None, p
     )
 
 
-def card_for(catalog: Catalog, entity_type: EntityType, slug: str, public_url: str) -> tuple[str, Item]:
+def card_for(catalog: Catalog, kind: EntityKind, slug: str, public_url: str) -> tuple[str, Item]:
     """The card of one entity (a 404 problem when there is none), and the item it shows."""
-    item = catalog.get_entity(entity_type, slug, fields=None, include=None)
+    item = catalog.get_entity(kind, slug, fields=None, include=None)
     quotes = item.get("provenance") or []
     source_title, heading = "the source article", None
     if quotes:
         source = catalog.get_source(quotes[0]["source"], fields=None)
         section = catalog.get_section(quotes[0]["source"], quotes[0]["section"], fields=None)
         source_title, heading = source["title"], section.get("heading")
-    return render_card(item, source_title=source_title, section_heading=heading, public_url=public_url), item
+    card = render_card(kind, item, source_title=source_title, section_heading=heading, public_url=public_url)
+    return card, item
 
 
-def item_for_url(url: str, public_url: str) -> tuple[EntityType, str] | None:
+def item_for_url(url: str, public_url: str, kinds: Registry) -> tuple[EntityKind, str] | None:
     """The entity an absolute item URL on the public origin names, or None (a relative or scheme-relative URL,
     another scheme or another host). The URL is only parsed, never fetched."""
     try:
@@ -87,8 +80,7 @@ def item_for_url(url: str, public_url: str) -> tuple[EntityType, str] | None:
         segments = segments[:-1]
     if len(segments) != 3 or segments[0] != API_PREFIX.strip("/"):
         return None
-    kinds = {path: kind for kind, path in COLLECTIONS.items() if kind in _LABELS}
-    kind = kinds.get(segments[1])
+    kind = next((kind for kind in kinds if kind.segment == segments[1]), None)
     return None if kind is None else (kind, segments[2])
 
 

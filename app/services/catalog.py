@@ -17,10 +17,7 @@ from app import __version__
 from app.errors import InvalidParam, InvalidParametersError, NotFoundError, ServiceUnavailableError, shown
 from app.migrations import head_revision, revision_of
 from app.models import (
-    ENTITY_TABLES,
     RELATION_KINDS,
-    Challenge,
-    Concept,
     DatasetInfo,
     EntityCode,
     EntityTable,
@@ -31,42 +28,11 @@ from app.models import (
     Section,
     Source,
 )
-from app.models.challenge import ChallengePublic
-from app.models.concept import ConceptPublic
-from app.models.detection_method import DetectionMethodPublic
-from app.models.finding import FindingPublic
 from app.models.query import CollectionQuery, EntityCollectionQuery, split_list
-from app.models.research_direction import ResearchDirectionPublic
+from app.models.registry import ENTITY_KINDS, EntityKind, Filter, FilterKind, Registry
 from app.models.section import SectionPublic
 from app.models.source import SourcePublic
-from app.models.therapy import TherapyPublic
-from app.models.urls import collection_url, item_url, section_url, source_url
-
-PUBLIC_MODELS: dict[EntityType, type[SQLModel]] = {
-    EntityType.DETECTION_METHOD: DetectionMethodPublic,
-    EntityType.THERAPY: TherapyPublic,
-    EntityType.CHALLENGE: ChallengePublic,
-    EntityType.RESEARCH_DIRECTION: ResearchDirectionPublic,
-    EntityType.FINDING: FindingPublic,
-    EntityType.CONCEPT: ConceptPublic,
-    EntityType.SOURCE: SourcePublic,
-    EntityType.SECTION: SectionPublic,
-}
-
-
-def _relation_names(entity_type: EntityType) -> tuple[str, ...]:
-    """`sections`, then each kind of relation the type can be at either end of (its object-side name first)."""
-    names = ["sections"]
-    for kind in RELATION_KINDS.values():
-        names += [kind.inverse] if entity_type in kind.objects else []
-        names += [kind.name] if entity_type in kind.subjects else []
-    return tuple(names)
-
-
-RELATIONS: dict[EntityType, tuple[str, ...]] = {
-    entity_type: _relation_names(entity_type) for entity_type in ENTITY_TABLES
-}
-"""The relations each entity type has; `include=` accepts these names."""
+from app.models.urls import SOURCES, collection_url, item_url, section_url, source_url
 
 _SORTS: dict[str, tuple[str, bool]] = {"name": ("name", False), "-name": ("name", True)}
 _SORTS |= {"slug": ("slug", False), "-slug": ("slug", True)}
@@ -77,16 +43,18 @@ Item = dict[str, Any]
 class Catalog:
     """The read API's view of one database session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, kinds: Registry = ENTITY_KINDS) -> None:
         self.session = session
+        self.kinds = kinds
 
     # -- entities ---------------------------------------------------------------------------------
 
-    def list_entities(self, entity_type: EntityType, query: EntityCollectionQuery) -> tuple[list[Item], int]:
+    def list_entities(self, kind: EntityKind, query: EntityCollectionQuery) -> tuple[list[Item], int]:
         """One page of an entity collection, filtered and sorted, and the total that match."""
-        table = ENTITY_TABLES[entity_type]
-        fields = self._checked_fields(entity_type, query.fields)
-        conditions = [self._condition(entity_type, name, value) for name, value in query.filters().items()]
+        table = kind.table
+        fields = _checked_choices("fields", split_list(query.fields), tuple(kind.public.model_fields))
+        declared = {declared.name: declared for declared in kind.all_filters}
+        conditions = [self._condition(kind, declared[name], value) for name, value in query.filters().items()]
         total = self.session.exec(select(func.count()).select_from(table).where(*conditions)).one()
         statement = select(table).where(*conditions).order_by(*_order(table, query.sort))
         if not conditions and query.sort is None:
@@ -96,25 +64,25 @@ class Catalog:
         else:
             statement = statement.offset(query.offset)
         rows = self._entity_rows(statement.limit(query.limit))
-        return [_sparse(item, fields) for item in self._represent(entity_type, rows)], total
+        return [_sparse(item, fields) for item in self._represent(kind, rows)], total
 
-    def get_entity(self, entity_type: EntityType, slug: str, *, fields: str | None, include: str | None) -> Item:
+    def get_entity(self, kind: EntityKind, slug: str, *, fields: str | None, include: str | None) -> Item:
         """One entity with its provenance and relations, and the related entities asked for in full."""
-        selected = self._checked_fields(entity_type, fields)
-        wanted = _checked_choices("include", split_list(include), RELATIONS[entity_type])
-        table = ENTITY_TABLES[entity_type]
+        selected = _checked_choices("fields", split_list(fields), tuple(kind.public.model_fields))
+        wanted = _checked_choices("include", split_list(include), self.kinds.relations(kind.name))
+        table = kind.table
         found = self._entity_rows(select(table).where(table.slug == slug))
         if not found:
-            raise NotFoundError(f"No {entity_type} with slug {shown(slug)!r}.")
-        [item] = self._represent(entity_type, found)
+            raise NotFoundError(f"No {kind.name} with slug {shown(slug)!r}.")
+        [item] = self._represent(kind, found)
         if wanted:
             item["embedded"] = {relation: self._embed(item["relations"][relation]) for relation in wanted}
         return _sparse(item, selected)
 
-    def all_entities(self, entity_type: EntityType) -> list[Item]:
+    def all_entities(self, kind: EntityKind) -> list[Item]:
         """Every entity of a type, fully represented, in the curated order (for exports)."""
-        table = ENTITY_TABLES[entity_type]
-        return self._represent(entity_type, self._entity_rows(select(table).order_by(col(table.position))))
+        table = kind.table
+        return self._represent(kind, self._entity_rows(select(table).order_by(col(table.position))))
 
     def all_sources(self) -> list[Item]:
         """Every source, as `/v1/sources/{slug}` shows it (for exports)."""
@@ -135,29 +103,29 @@ class Catalog:
         """Run a select of one entity table (typed once here, since the table varies)."""
         return list(self.session.exec(statement).all())
 
-    def _represent(self, entity_type: EntityType, rows: Sequence[EntityTable]) -> list[Item]:
+    def _represent(self, kind: EntityKind, rows: Sequence[EntityTable]) -> list[Item]:
         slugs = [row.slug for row in rows]
-        provenance = self._provenance(entity_type, slugs)
-        relations = self._relations(entity_type, slugs, provenance)
-        codes = self._codes(entity_type, slugs)
+        provenance = self._provenance(kind.name, slugs)
+        relations = self._relations(kind.name, slugs, provenance)
+        codes = self._codes(kind.name, slugs)
         items = []
         for row in rows:
             quotes = provenance.get(row.slug, [])
             source = quotes[0]["source"] if quotes else None
-            item: Item = {"type": entity_type.value, **_in_order(row.model_dump(mode="json", exclude={"position"}))}
+            item: Item = {"type": kind.name, **_in_order(row.model_dump(mode="json", exclude={"position"}))}
             item["provenance"] = quotes
             item["codes"] = codes.get(row.slug, [])
             item["relations"] = relations[row.slug]
-            item["links"] = {"self": item_url(entity_type, row.slug), "collection": collection_url(entity_type)}
+            item["links"] = {"self": item_url(kind.segment, row.slug), "collection": collection_url(kind.segment)}
             if source is not None:
                 item["links"]["source"] = source_url(source)
             items.append(item)
         return items
 
-    def _provenance(self, entity_type: EntityType, slugs: list[str]) -> dict[str, list[Item]]:
+    def _provenance(self, entity_type: str, slugs: list[str]) -> dict[str, list[Item]]:
         statement = (
             select(Provenance)
-            .where(Provenance.entity_type == entity_type.value, col(Provenance.entity_slug).in_(slugs))
+            .where(Provenance.entity_type == entity_type, col(Provenance.entity_slug).in_(slugs))
             .order_by(col(Provenance.entity_slug), col(Provenance.position))
         )
         quotes: dict[str, list[Item]] = defaultdict(list)
@@ -173,10 +141,10 @@ class Catalog:
             )
         return quotes
 
-    def _codes(self, entity_type: EntityType, slugs: list[str]) -> dict[str, list[Item]]:
+    def _codes(self, entity_type: str, slugs: list[str]) -> dict[str, list[Item]]:
         statement = (
             select(EntityCode)
-            .where(EntityCode.entity_type == entity_type.value, col(EntityCode.entity_slug).in_(slugs))
+            .where(EntityCode.entity_type == entity_type, col(EntityCode.entity_slug).in_(slugs))
             .order_by(col(EntityCode.entity_slug), col(EntityCode.position))
         )
         codes: dict[str, list[Item]] = defaultdict(list)
@@ -187,23 +155,20 @@ class Catalog:
         return codes
 
     def _relations(
-        self, entity_type: EntityType, slugs: list[str], provenance: dict[str, list[Item]]
+        self, entity_type: str, slugs: list[str], provenance: dict[str, list[Item]]
     ) -> dict[str, dict[str, list[Item]]]:
-        relations: dict[str, dict[str, list[Item]]] = {
-            slug: {name: [] for name in RELATIONS[entity_type]} for slug in slugs
-        }
+        names = self.kinds.relations(entity_type)
+        relations: dict[str, dict[str, list[Item]]] = {slug: {name: [] for name in names} for slug in slugs}
         for slug, quotes in provenance.items():
             cited = dict.fromkeys((quote["source"], quote["section"]) for quote in quotes)
             relations[slug]["sections"] = [_section_ref(source, section) for source, section in cited]
-        outgoing = select(Link).where(Link.subject_type == entity_type.value, col(Link.subject_slug).in_(slugs))
+        outgoing = select(Link).where(Link.subject_type == entity_type, col(Link.subject_slug).in_(slugs))
         for link in self.session.exec(outgoing.order_by(col(Link.id))):
-            target = EntityType(link.object_type)
-            ref = _with_quote(_ref(target, link.object_slug), link)
+            ref = _with_quote(self._ref(link.object_type, link.object_slug), link)
             relations[link.subject_slug][RELATION_KINDS[Predicate(link.predicate)].name].append(ref)
-        incoming = select(Link).where(Link.object_type == entity_type.value, col(Link.object_slug).in_(slugs))
+        incoming = select(Link).where(Link.object_type == entity_type, col(Link.object_slug).in_(slugs))
         for link in self.session.exec(incoming.order_by(col(Link.id))):
-            origin = EntityType(link.subject_type)
-            ref = _with_quote(_ref(origin, link.subject_slug), link)
+            ref = _with_quote(self._ref(link.subject_type, link.subject_slug), link)
             relations[link.object_slug][RELATION_KINDS[Predicate(link.predicate)].inverse].append(ref)
         return relations
 
@@ -214,45 +179,48 @@ class Catalog:
         for ref in refs:
             by_type[ref["type"]].append(ref["slug"])
         for type_name, slugs in by_type.items():
-            entity_type = EntityType(type_name)
-            if entity_type is EntityType.SECTION:
+            if type_name == EntityType.SECTION:
                 hrefs = {ref["href"] for ref in refs}
                 sections = self._sections_by_slug(slugs)
                 embedded += [
                     self._section_item(row) for row in sections if section_url(row.source_slug, row.slug) in hrefs
                 ]
                 continue
-            table = ENTITY_TABLES[entity_type]
-            rows = self._entity_rows(select(table).where(col(table.slug).in_(slugs)))
+            kind = self.kinds[type_name]
+            rows = self._entity_rows(select(kind.table).where(col(kind.table.slug).in_(slugs)))
             order = {slug: index for index, slug in enumerate(slugs)}
-            embedded += self._represent(entity_type, sorted(rows, key=lambda row: order[row.slug]))
+            embedded += self._represent(kind, sorted(rows, key=lambda row: order[row.slug]))
         return embedded
 
-    def _condition(self, entity_type: EntityType, name: str, value: Any) -> ColumnElement[bool]:
-        table = ENTITY_TABLES[entity_type]
-        if name == "section":
-            self._check_exists("section", value, col(Section.slug), col(Section.position))
+    def _condition(self, kind: EntityKind, declared: Filter, value: Any) -> ColumnElement[bool]:
+        """The SQL condition of one filter, by the kind its registry entry declares (and no other way)."""
+        slug = col(kind.table.slug)
+        if declared.kind is FilterKind.CITED_IN:
+            self._check_exists(declared.name, value, col(Section.slug), col(Section.position))
             cited = select(Provenance.entity_slug).where(
-                Provenance.entity_type == entity_type.value, Provenance.section == value
+                Provenance.entity_type == kind.name, Provenance.section == value
             )
-            return col(table.slug).in_(cited)
-        if name == "challenge":
-            self._check_exists("challenge", value, col(Challenge.slug), col(Challenge.position))
-            addressing = select(Link.subject_slug).where(
-                Link.subject_type == entity_type.value,
-                Link.predicate == Predicate.ADDRESSES.value,
+            return slug.in_(cited)
+        if declared.kind is FilterKind.RELATED_TO:
+            assert declared.target is not None
+            assert declared.predicate is not None
+            target = self.kinds[declared.target].table
+            self._check_exists(declared.name, value, col(target.slug), col(target.position))
+            related = select(Link.subject_slug).where(
+                Link.subject_type == kind.name,
+                Link.predicate == declared.predicate.value,
+                Link.object_type == declared.target,
                 Link.object_slug == value,
             )
-            return col(table.slug).in_(addressing)
-        if name == "code":
-            coded = select(EntityCode.entity_slug).where(
-                EntityCode.entity_type == entity_type.value, EntityCode.code == value
-            )
-            return col(table.slug).in_(coded)
-        if name == "has_definition":
-            definition = col(Concept.definition)
-            return definition.is_not(None) if value else definition.is_(None)
-        equals: ColumnElement[bool] = col(getattr(table, name)) == value
+            return slug.in_(related)
+        if declared.kind is FilterKind.HAS_CODE:
+            coded = select(EntityCode.entity_slug).where(EntityCode.entity_type == kind.name, EntityCode.code == value)
+            return slug.in_(coded)
+        assert declared.column is not None
+        column = col(getattr(kind.table, declared.column))
+        if declared.kind is FilterKind.PRESENT:
+            return column.is_not(None) if value else column.is_(None)
+        equals: ColumnElement[bool] = column == value
         return equals
 
     def _check_exists(self, name: str, value: str, slug: Any, order: Any) -> None:
@@ -263,14 +231,14 @@ class Catalog:
         reason = f"Unknown {name} {value!r}; allowed values: {', '.join(slugs)}."
         raise InvalidParametersError([InvalidParam(name=name, location="query", reason=reason)])
 
-    def _checked_fields(self, entity_type: EntityType, fields: str | None) -> list[str]:
-        return _checked_choices("fields", split_list(fields), tuple(PUBLIC_MODELS[entity_type].model_fields))
+    def _checked_fields(self, model: type[SQLModel], fields: str | None) -> list[str]:
+        return _checked_choices("fields", split_list(fields), tuple(model.model_fields))
 
     # -- sources and sections --------------------------------------------------------------------
 
     def list_sources(self, query: CollectionQuery) -> tuple[list[Item], int]:
         """The sources (micromet serves one article, but clients should not assume so)."""
-        fields = self._checked_fields(EntityType.SOURCE, query.fields)
+        fields = self._checked_fields(SourcePublic, query.fields)
         total = self.session.exec(select(func.count()).select_from(Source)).one()
         column = "title" if (query.sort or "slug").lstrip("-") == "name" else "slug"
         order = col(getattr(Source, column))
@@ -280,7 +248,7 @@ class Catalog:
 
     def get_source(self, slug: str, *, fields: str | None) -> Item:
         """One source, without its text (that has its own URL)."""
-        selected = self._checked_fields(EntityType.SOURCE, fields)
+        selected = self._checked_fields(SourcePublic, fields)
         return _sparse(self._source_item(self._source(slug)), selected)
 
     def source_text(self, slug: str) -> str:
@@ -289,7 +257,7 @@ class Catalog:
 
     def list_sections(self, source: str, query: CollectionQuery) -> tuple[list[Item], int]:
         """The sections of one source, in the article's order unless sorted."""
-        fields = self._checked_fields(EntityType.SECTION, query.fields)
+        fields = self._checked_fields(SectionPublic, query.fields)
         self._source(source)
         where = Section.source_slug == source
         total = self.session.exec(select(func.count()).select_from(Section).where(where)).one()
@@ -306,7 +274,7 @@ class Catalog:
 
     def get_section(self, source: str, slug: str, *, fields: str | None) -> Item:
         """One section with its verbatim text and the entities that quote it."""
-        selected = self._checked_fields(EntityType.SECTION, fields)
+        selected = self._checked_fields(SectionPublic, fields)
         self._source(source)
         row = self.session.exec(select(Section).where(Section.source_slug == source, Section.slug == slug)).first()
         if row is None:
@@ -329,7 +297,7 @@ class Catalog:
             "relations": {"sections": [_section_ref(row.slug, section) for section in sections]},
             "links": {
                 "self": source_url(row.slug),
-                "collection": collection_url(EntityType.SOURCE),
+                "collection": collection_url(SOURCES),
                 "sections": f"{source_url(row.slug)}/sections",
                 "text": f"{source_url(row.slug)}/text",
             },
@@ -348,11 +316,11 @@ class Catalog:
         )
         cited: dict[str, list[Item]] = defaultdict(list)
         for section, entity_type, slug in self.session.exec(statement):
-            cited[section].append(_ref(EntityType(entity_type), slug))
+            cited[section].append(self._ref(entity_type, slug))
         return cited
 
     def _section_item(self, row: Section, cited_by: dict[str, list[Item]] | None = None) -> Item:
-        relations = {"source": [_ref(EntityType.SOURCE, row.source_slug)]}
+        relations = {"source": [self._ref(EntityType.SOURCE, row.source_slug)]}
         if cited_by is not None:
             relations["cited_by"] = cited_by.get(row.slug, [])
         url = section_url(row.source_slug, row.slug)
@@ -392,7 +360,7 @@ class Catalog:
         """Versions, generation time, counts and source checksums."""
         info = self.dataset()
         counts = {EntityType.SOURCE.value: self._count(Source), EntityType.SECTION.value: self._count(Section)}
-        counts |= {entity_type.value: self._count(table) for entity_type, table in ENTITY_TABLES.items()}
+        counts |= {kind.name: self._count(kind.table) for kind in self.kinds}
         sources = self.session.exec(select(Source.slug, Source.sha256, Source.length).order_by(col(Source.slug)))
         return {
             "api_version": __version__,
@@ -408,9 +376,23 @@ class Catalog:
 
     def filter_choices(self) -> dict[str, list[str]]:
         """The values the slug-valued filters accept, for the OpenAPI document's enums."""
-        sections = self.session.exec(select(Section.slug).distinct().order_by(col(Section.slug))).all()
-        challenges = self.session.exec(select(Challenge.slug).order_by(col(Challenge.slug))).all()
-        return {"section": list(sections), "challenge": list(challenges)}
+        choices: dict[str, list[str]] = {}
+        for kind in self.kinds:
+            for declared in kind.all_filters:
+                if declared.name in choices:
+                    continue
+                if declared.kind is FilterKind.CITED_IN:
+                    column = col(Section.slug)
+                    choices[declared.name] = list(self.session.exec(select(column).distinct().order_by(column)))
+                elif declared.kind is FilterKind.RELATED_TO and declared.target is not None:
+                    column = col(self.kinds[declared.target].table.slug)
+                    choices[declared.name] = list(self.session.exec(select(column).order_by(column)))
+        return choices
+
+    def _ref(self, entity_type: str, slug: str) -> Item:
+        """A reference to a source or an entity of any registered type."""
+        href = source_url(slug) if entity_type == EntityType.SOURCE else item_url(self.kinds[entity_type].segment, slug)
+        return {"type": entity_type, "slug": slug, "href": href}
 
     def _count(self, table: type[SQLModel]) -> int:
         return self.session.exec(select(func.count()).select_from(table)).one()
@@ -456,10 +438,6 @@ def _with_quote(ref: Item, link: Link) -> Item:
     if link.quote is not None:
         ref["provenance"] = {"section": link.section, "quote": link.quote, "start": link.start, "end": link.end}
     return ref
-
-
-def _ref(entity_type: EntityType, slug: str) -> Item:
-    return {"type": entity_type.value, "slug": slug, "href": item_url(entity_type, slug)}
 
 
 def _section_ref(source: str, section: str) -> Item:

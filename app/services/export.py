@@ -18,8 +18,9 @@ from typing import Any
 
 import orjson
 
-from app.models import ENTITY_TABLES, RELATION_KINDS, EntityType
-from app.models.urls import item_url, section_url
+from app.models import RELATION_KINDS, EntityType
+from app.models.registry import ENTITY_KINDS, EntityKind, Registry
+from app.models.urls import item_url, section_url, source_url
 from app.services.catalog import Catalog, Item
 
 NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
@@ -39,18 +40,8 @@ MEDIA_TYPES = {
     ExportFormat.JSONLD: "application/ld+json",
 }
 
-SCHEMA_ORG_TYPES: dict[EntityType, str] = {
-    EntityType.DETECTION_METHOD: "MedicalTest",
-    EntityType.THERAPY: "MedicalTherapy",
-    EntityType.CHALLENGE: "DefinedTerm",
-    EntityType.RESEARCH_DIRECTION: "ResearchProject",
-    EntityType.FINDING: "Claim",
-    EntityType.CONCEPT: "DefinedTerm",
-    EntityType.SOURCE: "ScholarlyArticle",
-    EntityType.SECTION: "CreativeWork",
-}
-"""The schema.org type that fits each entity: a detection method is a MedicalTest, a therapy a MedicalTherapy,
-a finding a Claim, a concept or challenge a DefinedTerm, a research direction a ResearchProject."""
+SCHEMA_ORG_TYPES: dict[str, str] = {EntityType.SOURCE: "ScholarlyArticle", EntityType.SECTION: "CreativeWork"}
+"""The schema.org types of sources and sections; each entity kind declares its own (`schema_org_type`)."""
 
 _LIST_SEPARATOR = " | "
 
@@ -108,7 +99,8 @@ class Export:
 def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
     """Every source, section and entity in the given format."""
     dataset = catalog.dataset()
-    entities = {entity_type: catalog.all_entities(entity_type) for entity_type in ENTITY_TABLES}
+    kinds = catalog.kinds
+    entities = {kind.name: catalog.all_entities(kind) for kind in kinds}
     sources, sections = catalog.all_sources(), catalog.all_sections()
     version, generated_at = dataset.version, dataset.generated_at.isoformat()
     stem = f"micromet-{version}"
@@ -118,7 +110,7 @@ def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
             "generated_at": generated_at,
             "sources": sources,
             "sections": sections,
-            **{entity_type.value: items for entity_type, items in entities.items()},
+            **entities,
         }
         files = [ExportFile(f"{stem}.json", MEDIA_TYPES[export_format], _json(document))]
     elif export_format is ExportFormat.NDJSON:
@@ -127,14 +119,14 @@ def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
         files = [ExportFile(f"{stem}.ndjson", MEDIA_TYPES[export_format], content)]
     elif export_format is ExportFormat.CSV:
         files = [
-            ExportFile(f"{entity_type.value}.csv", MEDIA_TYPES[export_format], _csv(entity_type, items))
-            for entity_type, items in entities.items()
+            ExportFile(f"{kind.name}.csv", MEDIA_TYPES[export_format], _csv(kind, entities[kind.name]))
+            for kind in kinds
         ]
         files.append(ExportFile("section.csv", MEDIA_TYPES[export_format], _sections_csv(sections)))
         files.append(ExportFile("relation.csv", MEDIA_TYPES[export_format], _relations_csv(entities)))
     else:
-        graph = [jsonld_node(item) for item in [*sources, *sections]]
-        graph += [jsonld_node(item) for items in entities.values() for item in items]
+        graph = [jsonld_node(item, kinds) for item in [*sources, *sections]]
+        graph += [jsonld_node(item, kinds) for items in entities.values() for item in items]
         graph_document: dict[str, Any] = {
             "@context": JSONLD_CONTEXT,
             "@id": f"urn:micromet:dataset:{version}",
@@ -144,10 +136,10 @@ def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
     return Export(export_format, version, generated_at, files)
 
 
-def csv_columns(entity_type: EntityType) -> list[str]:
+def csv_columns(kind: EntityKind) -> list[str]:
     """The stable column order of a type's CSV: slug, name, summary, the type's own fields as declared, then
     synonyms, codes, and the provenance (sections and quotes)."""
-    own = [name for name in ENTITY_TABLES[entity_type].model_fields if name not in _COMMON_COLUMNS]
+    own = [name for name in kind.table.model_fields if name not in _COMMON_COLUMNS]
     return ["slug", "name", "summary", *own, "synonyms", "codes", "sections", "quotes"]
 
 
@@ -163,8 +155,8 @@ def _csv_bytes(columns: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def _csv(entity_type: EntityType, items: list[Item]) -> bytes:
-    columns = csv_columns(entity_type)
+def _csv(kind: EntityKind, items: list[Item]) -> bytes:
+    columns = csv_columns(kind)
     return _csv_bytes(columns, (_csv_row(item, columns) for item in items))
 
 
@@ -196,7 +188,7 @@ RELATION_COLUMNS = [
 _QUOTE_KEYS = ("section", "quote", "start", "end")
 
 
-def _relations_csv(entities: dict[EntityType, list[Item]]) -> bytes:
+def _relations_csv(entities: dict[str, list[Item]]) -> bytes:
     rows = (
         [item["type"], item["slug"], predicate, ref["type"], ref["slug"], *(quote[key] for key in _QUOTE_KEYS)]
         for items in entities.values()
@@ -230,17 +222,17 @@ def code_uri(code: dict[str, Any]) -> str:
     return f"{code['system']}/{code['code']}"
 
 
-def jsonld_node(item: Item) -> dict[str, Any]:
+def jsonld_node(item: Item, kinds: Registry = ENTITY_KINDS) -> dict[str, Any]:
     """One item as a schema.org node: its type, name, text, provenance as citations, and `sameAs` for the
     exact vocabulary matches (broad and related codes are `relatedLink`, never `sameAs`).
 
     A sparse item (`fields=`) gives the node of the properties its fields hold; `@id`, `@type` and
     `identifier` always come, as `type` and `slug` always do."""
-    kind = EntityType(item["type"])
+    kind: str = item["type"]
     links = item.get("links")
     node: dict[str, Any] = {
-        "@id": links["self"] if links else _self_url(kind, item),
-        "@type": SCHEMA_ORG_TYPES[kind],
+        "@id": links["self"] if links else _self_url(kinds, item),
+        "@type": SCHEMA_ORG_TYPES.get(kind) or kinds[kind].schema_org_type,
         "identifier": item["slug"],
     }
     if {"name", "title", "heading"} & item.keys():  # a section without a heading is named by its slug
@@ -249,7 +241,7 @@ def jsonld_node(item: Item) -> dict[str, Any]:
         node["url"] = links["self"]
     if item.get("summary"):
         node["description"] = item["summary"]
-    if kind is EntityType.SECTION:
+    if kind == EntityType.SECTION:
         if "text" in item:
             node["text"] = item["text"]
         if links:
@@ -277,11 +269,13 @@ def jsonld_node(item: Item) -> dict[str, Any]:
     return node
 
 
-def _self_url(kind: EntityType, item: Item) -> str:
+def _self_url(kinds: Registry, item: Item) -> str:
     """An item's URL from its type and slug, for a sparse item whose `links` were not asked for."""
-    if kind is EntityType.SECTION:
+    if item["type"] == EntityType.SECTION:
         return section_url(item["source_slug"], item["slug"])
-    return item_url(kind, item["slug"])
+    if item["type"] == EntityType.SOURCE:
+        return source_url(item["slug"])
+    return item_url(kinds[item["type"]].segment, item["slug"])
 
 
 def _json(document: Any) -> bytes:

@@ -35,7 +35,7 @@ async def run_search(
                 version = stamp.version
             else:
                 with Session(connection) as session:
-                    version = Catalog(session).dataset().version
+                    version = Catalog(session, state.entity_kinds).dataset().version
             return search(
                 connection,
                 state.search_backend,
@@ -48,6 +48,7 @@ async def run_search(
                 marks=marks,
                 code=code,
                 correct=correct,
+                facet_types=state.searchable_types,
             )
 
     if state.engine.dialect.name == "sqlite" and (outcome := run(correct=False)) is not None:

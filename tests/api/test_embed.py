@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 import pytest
 from fastapi.testclient import TestClient
 
+from app.models.registry import ENTITY_KINDS
 from app.services.cards import render_card
 from tests.api.helpers import assert_problem, invalid_names
 
@@ -68,7 +69,8 @@ def test_card_text_is_escaped() -> None:
         "links": {"self": "/v1/concepts/x"},
     }
 
-    html = render_card(item, source_title="<b>T</b>", section_heading="<i>S</i>", public_url=PUBLIC)
+    concept = ENTITY_KINDS["concept"]
+    html = render_card(concept, item, source_title="<b>T</b>", section_heading="<i>S</i>", public_url=PUBLIC)
 
     assert "<script>" not in html
     assert "<img" not in html

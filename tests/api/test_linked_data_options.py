@@ -8,27 +8,26 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from app.models import EntityType
-from app.models.urls import COLLECTIONS, item_url
-from app.services.catalog import RELATIONS
+from app.models.registry import ENTITY_KINDS, EntityKind
+from app.models.urls import item_url
 from tests.conftest import fresh_client
 
 LD = {"Accept": "application/ld+json"}
-ENTITY_TYPES = list(RELATIONS)
+ENTITY_TYPES = list(ENTITY_KINDS)
 ALWAYS = {"@context", "@id", "@type", "identifier"}
 
 
-def first_slug(client: TestClient, kind: EntityType) -> str:
-    slug: str = client.get(f"/v1/{COLLECTIONS[kind]}?limit=1").json()["items"][0]["slug"]
+def first_slug(client: TestClient, kind: EntityKind) -> str:
+    slug: str = client.get(f"/v1/{kind.segment}?limit=1").json()["items"][0]["slug"]
     return slug
 
 
-@pytest.mark.parametrize("kind", ENTITY_TYPES, ids=str)
+@pytest.mark.parametrize("kind", ENTITY_TYPES, ids=lambda kind: kind.name)
 @pytest.mark.parametrize("fields", ["links", "codes", "name", "summary", "provenance", "relations", "links,codes,name"])
 def test_json_ld_with_fields_keeps_the_properties_of_those_fields(
-    client: TestClient, kind: EntityType, fields: str
+    client: TestClient, kind: EntityKind, fields: str
 ) -> None:
-    url = f"{item_url(kind, first_slug(client, kind))}?fields={fields}"
+    url = f"{item_url(kind.segment, first_slug(client, kind))}?fields={fields}"
     full = client.get(url.split("?")[0], headers=LD).json()
 
     response = client.get(url, headers=LD)
@@ -56,10 +55,10 @@ def test_json_ld_with_fields_keeps_the_properties_of_those_fields(
     assert all(node[key] == full[key] for key in expected)
 
 
-@pytest.mark.parametrize("kind", ENTITY_TYPES, ids=str)
-def test_json_ld_with_include_adds_the_embedded_nodes(client: TestClient, kind: EntityType) -> None:
-    url = item_url(kind, first_slug(client, kind))
-    include = ",".join(RELATIONS[kind])
+@pytest.mark.parametrize("kind", ENTITY_TYPES, ids=lambda kind: kind.name)
+def test_json_ld_with_include_adds_the_embedded_nodes(client: TestClient, kind: EntityKind) -> None:
+    url = item_url(kind.segment, first_slug(client, kind))
+    include = ",".join(ENTITY_KINDS.relations(kind.name))
     embedded = client.get(f"{url}?include={include}").json()["embedded"]
 
     response = client.get(f"{url}?include={include}", headers=LD)

@@ -7,18 +7,19 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from app.content.pipeline import build_dataset, seed
-from app.content.schema import ENTITY_FILES
 from app.content.write import write_dataset
-from app.models import ENTITY_TABLES, DatasetInfo, Link, Provenance, Section, Source
+from app.models import DatasetInfo, Link, Provenance, Section, Source
+from app.models.registry import ENTITY_KINDS
 from tests.content.helpers import read_items, write_items
 
 
 def snapshot(engine: Engine) -> dict[str, list[dict[str, object]]]:
     """Every row of every content table, in a comparable form (surrogate ids left out: they are not content)."""
-    tables = [Source, Section, Provenance, Link, DatasetInfo, *ENTITY_TABLES.values()]
+    tables: list[type[SQLModel]] = [Source, Section, Provenance, Link, DatasetInfo]
+    tables += [kind.table for kind in ENTITY_KINDS]
     with Session(engine) as session:
         return {
             table.__name__: sorted(
@@ -68,9 +69,9 @@ def test_the_counts_of_each_type_match_the_curated_files(engine: Engine, seed_di
     seed(engine, seed_dir)
 
     with Session(engine) as session:
-        for entity_type, (filename, _) in ENTITY_FILES.items():
-            stored = session.exec(select(func.count()).select_from(ENTITY_TABLES[entity_type])).one()
-            assert stored == len(read_items(seed_dir, filename)), filename
+        for kind in ENTITY_KINDS:
+            stored = session.exec(select(func.count()).select_from(kind.table)).one()
+            assert stored == len(read_items(seed_dir, kind.curated_file)), kind.curated_file
         sections = session.exec(select(func.count()).select_from(Section)).one()
         assert sections == len(read_items(seed_dir, "source.yaml")["sections"])
 
@@ -159,6 +160,6 @@ def test_positions_are_dense_in_each_table(engine: Engine, seed_dir: Path) -> No
     seed(engine, seed_dir)
 
     with Session(engine) as session:
-        for table in ENTITY_TABLES.values():
+        for table in (kind.table for kind in ENTITY_KINDS):
             positions = sorted(session.exec(select(table.position)).all())
             assert positions == list(range(len(positions))), table.__name__

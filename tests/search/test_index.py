@@ -11,7 +11,8 @@ from sqlmodel import Session, func, select
 
 from app.content.pipeline import build_dataset, seed
 from app.content.write import write_dataset
-from app.models import ENTITY_TABLES, SearchDocument, Section
+from app.models import SearchDocument, Section
+from app.models.registry import ENTITY_KINDS
 from app.search.engines import search_backend
 from app.search.query import parse_query
 from tests.content.helpers import read_items, write_items
@@ -29,7 +30,9 @@ def test_every_entity_and_section_is_indexed_once(engine: Engine, seed_dir: Path
     with Session(engine) as session:
         documents = session.exec(select(func.count()).select_from(SearchDocument)).one()
         indexed = session.execute(text("SELECT count(*) FROM search_fts")).scalar_one()
-        entities = sum(session.exec(select(func.count()).select_from(t)).one() for t in ENTITY_TABLES.values())
+        entities = sum(
+            session.exec(select(func.count()).select_from(t)).one() for t in (kind.table for kind in ENTITY_KINDS)
+        )
         sections = session.exec(select(func.count()).select_from(Section)).one()
     assert documents == indexed == entities + sections
 

@@ -1,6 +1,6 @@
 """Embedding: an HTML card for every entity, and oEmbed 1.0 for any item URL."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import Field
@@ -10,17 +10,11 @@ from app.deps import CatalogDep
 from app.errors import NotFoundError, shown
 from app.models.oembed import OEmbedPublic
 from app.models.query import ASCII_DIGITS, NoQuery
-from app.models.urls import COLLECTIONS
+from app.models.registry import Registry
 from app.services.cards import card_for, item_for_url, oembed_document, oembed_xml
 from app.web.openapi import ITEM_ERRORS, problem_responses
 from app.web.responses import JSONBytesResponse
 
-router = APIRouter(tags=["embed"])
-
-EntityCollection = Literal[
-    "detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"
-]
-_TYPES = {path: kind for kind, path in COLLECTIONS.items()}
 OEMBED_XML = "text/xml"
 """The media type oEmbed 1.0 gives its XML responses."""
 
@@ -42,55 +36,68 @@ class OEmbedQuery(NoQuery):
     )
 
 
-@router.get(
-    "/{collection}/{slug}/card",
-    name="card",
-    summary="An entity's embed card",
-    response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}, "description": "A self-contained HTML fragment."}, **ITEM_ERRORS},
-)
-def card(
-    request: Request,
-    collection: Annotated[EntityCollection, Path(examples=["therapies"])],
-    slug: Annotated[str, Path(max_length=120, examples=["adjuvant-therapy"])],
-    query: Annotated[NoQuery, Query()],
-    catalog: CatalogDep,
-) -> Response:
-    """A small HTML fragment (title, summary, the first quote, the source's attribution and a link to the
-    canonical JSON) with no external assets and every text escaped, to drop into any page."""
-    html, _ = card_for(catalog, _TYPES[collection], slug, request.app.state.settings.public_url)
-    return HTMLResponse(html)
+def embed_router(kinds: Registry) -> APIRouter:
+    """The card and oEmbed routes for the entity kinds of `kinds` (a card's path names one of their
+    collections)."""
+    router = APIRouter(tags=["embed"])
+    by_segment = {kind.segment: kind for kind in kinds}
+    EntityCollection: Any = Literal[tuple(by_segment)]  # noqa: N806 - a type, built from the registry
 
-
-@router.get(
-    "/oembed",
-    name="oembed",
-    summary="oEmbed for an item URL",
-    response_model=OEmbedPublic,
-    responses={
-        200: {
-            "content": {"application/json": {}, OEMBED_XML: {}},
-            "description": "An oEmbed 1.0 `rich` response, as JSON or, for `format=xml`, as XML.",
+    @router.get(
+        "/{collection}/{slug}/card",
+        name="card",
+        summary="An entity's embed card",
+        response_class=HTMLResponse,
+        responses={
+            200: {"content": {"text/html": {}}, "description": "A self-contained HTML fragment."},
+            **ITEM_ERRORS,
         },
-        **problem_responses(404, 422, 500, 503),
-    },
-)
-def oembed(request: Request, query: Annotated[OEmbedQuery, Query()], catalog: CatalogDep) -> Response:
-    """An oEmbed 1.0 `rich` response whose `html` is the item's card."""
-    settings = request.app.state.settings
-    public_url = settings.public_url
-    target = item_for_url(query.url, public_url)
-    if target is None:
-        raise NotFoundError(f"{shown(query.url)!r} is not an item URL of this API ({public_url}/v1/{{type}}/{{slug}}).")
-    html, item = card_for(catalog, *target, public_url)
-    document = oembed_document(
-        item,
-        html,
-        public_url=public_url,
-        cache_age=settings.cache_max_age,
-        maxwidth=query.maxwidth,
-        maxheight=query.maxheight,
     )
-    if query.format == "xml":
-        return Response(oembed_xml(document), media_type=OEMBED_XML)
-    return JSONBytesResponse(document)
+    def card(
+        request: Request,
+        collection: Annotated[EntityCollection, Path(examples=["therapies"])],
+        slug: Annotated[str, Path(max_length=120, examples=["adjuvant-therapy"])],
+        query: Annotated[NoQuery, Query()],
+        catalog: CatalogDep,
+    ) -> Response:
+        """A small HTML fragment (title, summary, the first quote, the source's attribution and a link to the
+        canonical JSON) with no external assets and every text escaped, to drop into any page."""
+        html, _ = card_for(catalog, by_segment[collection], slug, request.app.state.settings.public_url)
+        return HTMLResponse(html)
+
+    @router.get(
+        "/oembed",
+        name="oembed",
+        summary="oEmbed for an item URL",
+        response_model=OEmbedPublic,
+        responses={
+            200: {
+                "content": {"application/json": {}, OEMBED_XML: {}},
+                "description": "An oEmbed 1.0 `rich` response, as JSON or, for `format=xml`, as XML.",
+            },
+            **problem_responses(404, 422, 500, 503),
+        },
+    )
+    def oembed(request: Request, query: Annotated[OEmbedQuery, Query()], catalog: CatalogDep) -> Response:
+        """An oEmbed 1.0 `rich` response whose `html` is the item's card."""
+        settings = request.app.state.settings
+        public_url = settings.public_url
+        target = item_for_url(query.url, public_url, kinds)
+        if target is None:
+            raise NotFoundError(
+                f"{shown(query.url)!r} is not an item URL of this API ({public_url}/v1/{{type}}/{{slug}})."
+            )
+        html, item = card_for(catalog, *target, public_url)
+        document = oembed_document(
+            item,
+            html,
+            public_url=public_url,
+            cache_age=settings.cache_max_age,
+            maxwidth=query.maxwidth,
+            maxheight=query.maxheight,
+        )
+        if query.format == "xml":
+            return Response(oembed_xml(document), media_type=OEMBED_XML)
+        return JSONBytesResponse(document)
+
+    return router

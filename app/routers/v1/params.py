@@ -1,13 +1,12 @@
 """Query parameters whose allowed values depend on the resource: `fields=` and `include=`."""
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import Path
 from sqlmodel import SQLModel
 
-from app.models import EntityType
 from app.models.query import choice_list
-from app.services.catalog import RELATIONS
 
 
 def fields_param(model: type[SQLModel], example: str = "name,summary") -> Any:
@@ -17,9 +16,8 @@ def fields_param(model: type[SQLModel], example: str = "name,summary") -> Any:
     )
 
 
-def include_param(entity_type: EntityType) -> Any:
-    """`include=`: relations of `entity_type` to embed in full, one level deep."""
-    relations = RELATIONS[entity_type]
+def include_param(relations: Sequence[str]) -> Any:
+    """`include=`: relations to embed in full, one level deep, from `relations`."""
     return choice_list(relations, description="Relations to embed in full, one level deep.", example=relations[-1])
 
 

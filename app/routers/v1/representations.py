@@ -27,8 +27,10 @@ VARY_ACCEPT = {"Vary": "Accept"}
 def item_response(request: Request, item: dict[str, Any]) -> Response:
     """The item as JSON, or as a JSON-LD node (the export's, with its @context) when `Accept` prefers it."""
     if negotiate(request.headers.get("accept", "")) == LD_JSON:
-        node = jsonld_node(item)
-        included = [jsonld_node(entity) for entities in item.get("embedded", {}).values() for entity in entities]
+        kinds = request.app.state.entity_kinds
+        node = jsonld_node(item, kinds)
+        embedded = item.get("embedded", {}).values()
+        included = [jsonld_node(entity, kinds) for entities in embedded for entity in entities]
         if included:
             node["@included"] = included
         return JSONBytesResponse({"@context": JSONLD_CONTEXT, **node}, media_type=LD_JSON, headers=VARY_ACCEPT)

@@ -1,13 +1,15 @@
 """`/v1/search`: one ranked, highlighted, typo-tolerant search over every entity and section."""
 
+from enum import StrEnum
+from typing import Any
+
 from fastapi import APIRouter, Request
-from pydantic import Field, field_validator
+from pydantic import Field, create_model, field_validator
 from starlette.responses import Response
 
 from app.models.code import CODE_PATTERN
 from app.models.query import NoQuery, PageParams
 from app.models.search import SearchPage
-from app.search.interface import SearchableType
 from app.search.query import MAX_QUERY_LENGTH, MAX_TERMS, NOT_BLANK_PATTERN, count_words, is_blank
 from app.services.search import run_search
 from app.web.openapi import COLLECTION_ERRORS
@@ -15,10 +17,14 @@ from app.web.paging import link_header
 from app.web.query import parse_query_params, query_parameters
 from app.web.responses import JSONBytesResponse
 
-router = APIRouter(prefix="/search", tags=["search"])
+TYPE_DESCRIPTION = (
+    "Only these types; repeat to allow several (`type=finding&type=concept`). A type given twice counts once."
+)
 
 
 class SearchQuery(PageParams, NoQuery):
+    """The search's parameters; `type` takes the app's searchable types (see `search_query`)."""
+
     q: str = Field(
         min_length=1,
         max_length=MAX_QUERY_LENGTH,
@@ -27,11 +33,7 @@ class SearchQuery(PageParams, NoQuery):
         examples=["liquid biopsy"],
         json_schema_extra={"pattern": NOT_BLANK_PATTERN},
     )
-    type: list[SearchableType] | None = Field(
-        default=None,
-        description="Only these types; repeat to allow several (`type=finding&type=concept`). A type given twice "
-        "counts once.",
-    )
+    type: list[str] | None = Field(default=None, description=TYPE_DESCRIPTION)
     code: str | None = Field(
         default=None,
         pattern=CODE_PATTERN,
@@ -52,37 +54,64 @@ class SearchQuery(PageParams, NoQuery):
         return value
 
 
-@router.get(
-    "",
-    name="search",
-    summary="Search everything",
-    response_model=SearchPage,
-    responses=COLLECTION_ERRORS,
-    openapi_extra={"parameters": query_parameters(SearchQuery)},
-)
-async def search_everything(request: Request) -> Response:
-    """Ranked hits over entities and sections (name above summary above quotes), with snippets and facets."""
-    # Async, with no dependencies and its query parsed directly, on purpose: an embedded FTS query takes a
-    # fraction of a millisecond, less than a thread-pool hop or FastAPI's per-parameter machinery, and new
-    # queries are the one path the response cache cannot absorb. A server database answers over the network,
-    # so there the same call goes to the thread pool and the event loop keeps serving.
-    query = parse_query_params(SearchQuery, request.query_params)
-    outcome = await run_search(
-        request.app.state,
-        query.q,
-        types=list(dict.fromkeys(kind.value for kind in query.type or [])),
-        limit=query.limit,
-        offset=query.offset,
-        marks=(query.mark_start, query.mark_end),
-        code=query.code,
+def searchable_type(types: tuple[str, ...]) -> type[StrEnum]:
+    """`SearchableType`: the enumeration of `types`, as the OpenAPI document names it."""
+    members = {name.upper().replace("-", "_"): name for name in types}
+    enumeration = StrEnum("SearchableType", members)  # type: ignore[misc]
+    enumeration.__doc__ = "What search can find: the curated entities and the article's sections."
+    return enumeration
+
+
+def search_query(types: tuple[str, ...]) -> type[SearchQuery]:
+    """`SearchQuery` whose `type` accepts exactly the searchable `types`."""
+    type_choice: Any = searchable_type(types)
+    return create_model(
+        "SearchQuery",
+        __base__=SearchQuery,
+        type=(list[type_choice] | None, Field(default=None, description=TYPE_DESCRIPTION)),
     )
-    body = {
-        "items": outcome.hits,
-        "total": outcome.total,
-        "limit": query.limit,
-        "offset": query.offset,
-        "facets": outcome.facets,
-        "did_you_mean": outcome.did_you_mean,
-    }
-    link = link_header(request.url, request.query_params, total=outcome.total, limit=query.limit, offset=query.offset)
-    return JSONBytesResponse(body, headers={"Link": link})
+
+
+def search_router(types: tuple[str, ...]) -> APIRouter:
+    """`GET /search` over the searchable `types`."""
+    router = APIRouter(prefix="/search", tags=["search"])
+    query_model = search_query(types)
+
+    @router.get(
+        "",
+        name="search",
+        summary="Search everything",
+        response_model=SearchPage,
+        responses=COLLECTION_ERRORS,
+        openapi_extra={"parameters": query_parameters(query_model)},
+    )
+    async def search_everything(request: Request) -> Response:
+        """Ranked hits over entities and sections (name above summary above quotes), with snippets and facets."""
+        # Async, with no dependencies and its query parsed directly, on purpose: an embedded FTS query takes a
+        # fraction of a millisecond, less than a thread-pool hop or FastAPI's per-parameter machinery, and new
+        # queries are the one path the response cache cannot absorb. A server database answers over the network,
+        # so there the same call goes to the thread pool and the event loop keeps serving.
+        query = parse_query_params(query_model, request.query_params)
+        outcome = await run_search(
+            request.app.state,
+            query.q,
+            types=list(dict.fromkeys(map(str, query.type or []))),
+            limit=query.limit,
+            offset=query.offset,
+            marks=(query.mark_start, query.mark_end),
+            code=query.code,
+        )
+        body = {
+            "items": outcome.hits,
+            "total": outcome.total,
+            "limit": query.limit,
+            "offset": query.offset,
+            "facets": outcome.facets,
+            "did_you_mean": outcome.did_you_mean,
+        }
+        link = link_header(
+            request.url, request.query_params, total=outcome.total, limit=query.limit, offset=query.offset
+        )
+        return JSONBytesResponse(body, headers={"Link": link})
+
+    return router
