@@ -66,7 +66,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     if settings.auto_seed:
         writer = create_db_engine(settings)
         try:
-            seed_if_empty(writer, settings.seed_dir)
+            seed_if_empty(writer, settings.seed_dir, app.state.entity_kinds)
         finally:
             writer.dispose()
     anyio.to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads

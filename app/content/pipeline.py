@@ -41,11 +41,11 @@ def check(seed_dir: Path) -> CheckReport:
     return CheckReport(dataset, coverage)
 
 
-def seed_if_empty(engine: Engine, seed_dir: Path) -> SeedResult | None:
+def seed_if_empty(engine: Engine, seed_dir: Path, kinds: Registry = ENTITY_KINDS) -> SeedResult | None:
     """Seed a database that holds no dataset yet; leave a seeded one alone (reseeding is explicit)."""
     if is_seeded(engine):
         return None
-    return seed(engine, seed_dir)[1]
+    return seed(engine, seed_dir, kinds=kinds)[1]
 
 
 def seed(
