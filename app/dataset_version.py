@@ -54,6 +54,11 @@ class DatasetVersionCache:
         """The stamp read last (the response cache refreshes it for every request it may answer)."""
         return self._stamp
 
+    def expire(self) -> None:
+        """Read the version again on the next request, whatever the interval (after this process reseeded or
+        replaced the database, and in tests, which then need not wait for the interval to pass)."""
+        self._checked = float("-inf")
+
     async def current(self) -> DatasetStamp | None:
         """The current stamp; None while the database is unavailable or not seeded."""
         if self._reading or time.monotonic() - self._checked < self.interval:

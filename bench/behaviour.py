@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 
-from bench.run import ROOT, _free_port, wait_ready
+from bench.processes import ROOT, free_port, wait_ready
 
 COMPARED_HEADERS = (
     "content-type",
@@ -146,7 +146,7 @@ def answer(client: httpx.Client, probe: Probe) -> tuple[int, bytes, dict[str, st
 
 def serve(tree: Path, database: Path) -> tuple[subprocess.Popen[bytes], str]:
     """`uvicorn app.main:app` from `tree` on a SQLite database (seeded at start when empty)."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "PYTHONPATH": str(tree),

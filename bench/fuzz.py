@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.run import DATA, ROOT, _free_port, wait_ready
+from bench.processes import DATA, ROOT, free_port, wait_ready
 from tests.api.helpers import ACCEPT_VARIANTS
 
 
@@ -28,7 +28,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261125, help="schemathesis' random seed (reproducible runs)")
     parser.add_argument("--workers", default="2", help="concurrent schemathesis workers")
     args = parser.parse_args()
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "MICROMET_SEED_DIR": str(ROOT / "seed")}
         env.setdefault("MICROMET_DATABASE_URL", f"sqlite:///{Path(folder) / 'fuzz.sqlite3'}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bench.run import RESULTS
+from bench.results import RESULTS
 
 
 def render(results: dict[str, Any]) -> str:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.run import DATA, ROOT, TASKSET, _free_port, wait_ready
+from bench.processes import DATA, ROOT, TASKSET, free_port, wait_ready
 
 COLLECTIONS = ["detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"]
 WORDS = ["biopsy", "liquid", "tumor", "therapy", "dormancy", "prognosis", "immunohistochemistry", "cells", "pcr"]
@@ -189,7 +189,7 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=2_000_000, help="a hard bound besides the time")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as folder:
         env = {

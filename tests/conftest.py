@@ -84,3 +84,10 @@ def fresh_client(tmp_path: Path, **overrides: object) -> TestClient:
     options: dict[str, object] = {"database_url": f"sqlite:///{tmp_path / 'own.sqlite3'}", "seed_dir": SEED_DIR}
     settings = Settings(**(options | overrides))  # type: ignore[arg-type]
     return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+def expire_dataset_version(client: TestClient) -> None:
+    """Make the client's app read the dataset version again on its next request, instead of a test waiting for
+    the freshness interval to pass."""
+    app: FastAPI = client.app  # type: ignore[assignment]
+    app.state.dataset_version.expire()

@@ -22,7 +22,7 @@ from app.content.pipeline import seed, seed_synthetic
 from app.db import create_db_engine
 from app.settings import PROJECT_ROOT, Settings
 from tests.api.helpers import assert_problem
-from tests.conftest import SEED_DIR, fresh_client
+from tests.conftest import SEED_DIR, expire_dataset_version, fresh_client
 from tests.live import live_server
 from tests.postgres import postgres_database
 
@@ -119,11 +119,11 @@ def test_a_database_file_removed_while_serving_is_503_until_it_returns(tmp_path:
     with fresh_client(tmp_path, freshness_interval=0.01) as client:
         assert client.get("/v1/therapies").status_code == 200  # also now in the response cache
         database.rename(tmp_path / "moved-away.sqlite3")
-        time.sleep(0.05)
+        expire_dataset_version(client)  # rather than wait out the freshness interval
         lost = [client.get(path) for path in ("/v1/therapies", "/v1/findings?limit=2", "/readyz")]
         alive = client.get("/healthz")
         (tmp_path / "moved-away.sqlite3").rename(database)
-        time.sleep(0.05)
+        expire_dataset_version(client)
         back = [client.get(path) for path in ("/v1/therapies", "/v1/findings?limit=2", "/readyz")]
 
     for response in lost:
@@ -142,7 +142,7 @@ def test_a_database_file_replaced_while_serving_serves_the_new_file(tmp_path: Pa
         seed_synthetic(engine, SEED_DIR, 50)
         engine.dispose()
         replacement.replace(database)
-        time.sleep(0.05)
+        expire_dataset_version(client)
         after = client.get("/v1/meta").json()
 
     assert before["synthetic"] is False

@@ -7,8 +7,8 @@ does not grow with the page. Representations are plain dicts in the shape of the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, SQLModel, col, select
@@ -38,6 +38,8 @@ _SORTS: dict[str, tuple[str, bool]] = {"name": ("name", False), "-name": ("name"
 _SORTS |= {"slug": ("slug", False), "-slug": ("slug", True)}
 
 Item = dict[str, Any]
+
+RowT = TypeVar("RowT", Provenance, EntityCode)
 
 
 class Catalog:
@@ -123,36 +125,40 @@ class Catalog:
         return items
 
     def _provenance(self, entity_type: str, slugs: list[str]) -> dict[str, list[Item]]:
-        statement = (
-            select(Provenance)
-            .where(Provenance.entity_type == entity_type, col(Provenance.entity_slug).in_(slugs))
-            .order_by(col(Provenance.entity_slug), col(Provenance.position))
+        return self._by_entity(
+            Provenance,
+            entity_type,
+            slugs,
+            lambda row: {
+                "source": row.source_slug,
+                "section": row.section,
+                "quote": row.quote,
+                "start": row.start,
+                "end": row.end,
+            },
         )
-        quotes: dict[str, list[Item]] = defaultdict(list)
-        for row in self.session.exec(statement):
-            quotes[row.entity_slug].append(
-                {
-                    "source": row.source_slug,
-                    "section": row.section,
-                    "quote": row.quote,
-                    "start": row.start,
-                    "end": row.end,
-                }
-            )
-        return quotes
 
     def _codes(self, entity_type: str, slugs: list[str]) -> dict[str, list[Item]]:
-        statement = (
-            select(EntityCode)
-            .where(EntityCode.entity_type == entity_type, col(EntityCode.entity_slug).in_(slugs))
-            .order_by(col(EntityCode.entity_slug), col(EntityCode.position))
+        return self._by_entity(
+            EntityCode,
+            entity_type,
+            slugs,
+            lambda row: {"system": row.system, "code": row.code, "display": row.display, "match": row.match.value},
         )
-        codes: dict[str, list[Item]] = defaultdict(list)
+
+    def _by_entity(
+        self, table: type[RowT], entity_type: str, slugs: list[str], represent: Callable[[RowT], Item]
+    ) -> dict[str, list[Item]]:
+        """The rows of a per-entity table (quotes, codes) for these entities, in their order, grouped by slug."""
+        statement = (
+            select(table)
+            .where(col(table.entity_type) == entity_type, col(table.entity_slug).in_(slugs))
+            .order_by(col(table.entity_slug), col(table.position))
+        )
+        grouped: dict[str, list[Item]] = defaultdict(list)
         for row in self.session.exec(statement):
-            codes[row.entity_slug].append(
-                {"system": row.system, "code": row.code, "display": row.display, "match": row.match.value}
-            )
-        return codes
+            grouped[row.entity_slug].append(represent(row))
+        return grouped
 
     def _relations(
         self, entity_type: str, slugs: list[str], provenance: dict[str, list[Item]]

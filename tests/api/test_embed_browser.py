@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from app.settings import PROJECT_ROOT
+from bench.processes import free_port
 from tests.browser import CHROMIUM, REQUIRED, render, screenshot
 from tests.conftest import SEED_DIR
-from tests.live import free_port, live_server
+from tests.live import live_server
 
 pytestmark = pytest.mark.browser
 

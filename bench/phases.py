@@ -1,0 +1,252 @@
+"""The benchmark's phases: micromet against the FastAPI ceiling, at 100k entities, scaled out, and under the
+guarded protocol. Each returns its table of results."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bench.load import Run, fetch, lua_random_words, lua_rotation, median, wrk
+from bench.processes import DATA, POSTGRES_URL, Server, ensure_database, ensure_postgres
+
+TARGETS = {
+    "item GET": 1.0,
+    "full page of the largest collection": 0.9,
+    "filtered list": 0.9,
+    "conditional GET answered 304": 1.0,
+    "/v1/meta": 1.0,
+    "search, 40 popular one-word queries": 0.8,
+    "search, random three-word queries": 0.25,
+}
+
+
+def lexicon(database: Path) -> list[str]:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT term FROM search_term ORDER BY documents DESC, term").fetchall()
+    return [row[0] for row in rows if row[0].isalpha() and len(row[0]) > 3]
+
+
+def compare(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    micromet = Server("app.main:app", {"MICROMET_DATABASE_URL": f"sqlite:///{real_db}"})
+    ceiling = Server("bench.ceiling:app")
+    raw = Server("bench.raw:app")
+    words = lexicon(real_db)
+    popular = words[:40]
+    try:
+        item = "/v1/therapies/adjuvant-therapy"
+        etag = fetch(micromet.base + item)[2]["etag"]
+        rotation = [f"/v1/search?q={word}" for word in popular]
+        cases: dict[str, dict[str, object]] = {
+            "item GET": {"path": item},
+            "full page of the largest collection": {"path": "/v1/findings?limit=100"},
+            "filtered list": {"path": "/v1/detection-methods?specimen=blood"},
+            "conditional GET answered 304": {"path": item, "header": f"If-None-Match: {etag}"},
+            "/v1/meta": {"path": "/v1/meta"},
+            "search, 40 popular one-word queries": {"script": lua_rotation(rotation, folder, "popular")},
+            "search, random three-word queries": {"script": lua_random_words(words, folder, 3)},
+        }
+        for case in cases.values():
+            if "path" in case:
+                header = tuple(str(case["header"]).split(": ", 1)) if "header" in case else None
+                case["size"] = len(fetch(micromet.base + str(case["path"]), header)[1])  # type: ignore[arg-type]
+            else:
+                sample = (
+                    rotation if "popular" in str(case["script"]) else [f"/v1/search?q={w}+{w}+{w}" for w in words[:40]]
+                )
+                case["size"] = int(statistics.mean(len(fetch(micromet.base + path)[1]) for path in sample))
+        for path in [str(case["path"]) for case in cases.values() if "path" in case] + rotation:
+            fetch(micromet.base + path)  # steady state: each popular URL has been computed once
+        table: dict[str, object] = {}
+        for name, case in cases.items():
+            ours: list[Run] = []
+            theirs: list[Run] = []
+            for _ in range(args.rounds):
+                ours.append(
+                    wrk(
+                        micromet.base + str(case.get("path", "/")),
+                        duration=args.duration,
+                        connections=args.connections,
+                        script=case.get("script"),  # type: ignore[arg-type]
+                        header=case.get("header"),  # type: ignore[arg-type]
+                    )
+                )
+                theirs.append(
+                    wrk(f"{ceiling.base}/payload/{case['size']}", duration=args.duration, connections=args.connections)
+                )
+            best_ours = median(ours)
+            best_theirs = median(theirs)
+            table[name] = {
+                "micromet": asdict(best_ours),
+                "ceiling": asdict(best_theirs),
+                "ratio": round(best_ours.requests_per_second / best_theirs.requests_per_second, 2),
+                "target": TARGETS[name],
+                "bytes": case["size"],
+            }
+            print(f"{name:40} ratio {table[name]['ratio']:5.2f}  (target {TARGETS[name]})", flush=True)  # type: ignore[index]
+        raw_run = wrk(raw.base + "/", duration=args.duration, connections=args.connections)
+        ceiling_small = wrk(f"{ceiling.base}/payload/15", duration=args.duration, connections=args.connections)
+        rss = micromet.rss_mb()
+    finally:
+        for server in (micromet, ceiling, raw):
+            server.stop()
+    return {
+        "cases": table,
+        "raw_asgi_vs_ceiling": round(raw_run.requests_per_second / ceiling_small.requests_per_second, 2),
+        "rss_mb_real": round(rss, 1),
+    }
+
+
+def scale(args: argparse.Namespace) -> dict[str, object]:
+    """Latency of the same requests on the real dataset and at N synthetic entities, cached and uncached."""
+    real_db = DATA / "real.sqlite3"
+    big_db = DATA / f"synthetic-{args.synthetic}.sqlite3"
+    ensure_database(big_db, args.synthetic)
+    results: dict[str, object] = {}
+    for cache in ("cached", "uncached"):
+        env_cache = {} if cache == "cached" else {"MICROMET_RESPONSE_CACHE_ENTRIES": "0"}
+        row: dict[str, dict[str, Any]] = {}
+        for label, database, slugs in (
+            ("real", real_db, ("findings", "poorer-prognosis", 10)),
+            ("synthetic", big_db, ("findings", "synthetic-finding-000004", 16_600)),
+        ):
+            server = Server("app.main:app", {"MICROMET_DATABASE_URL": f"sqlite:///{database}", **env_cache})
+            collection, slug, deep = slugs
+            paths = {
+                "item GET": f"/v1/{collection}/{slug}",
+                "first page": f"/v1/{collection}",
+                "deep page": f"/v1/{collection}?offset={deep}",
+                "search, common term": "/v1/search?q=micrometastases",
+            }
+            try:
+                for name, path in paths.items():
+                    fetch(server.base + path)  # computed once before measuring, as a popular URL would be
+                    run = wrk(server.base + path, duration=args.duration, connections=4)
+                    row.setdefault(name, {})[label] = asdict(run)
+                row.setdefault("rss_mb", {})[label] = round(server.rss_mb(), 1)
+            finally:
+                server.stop()
+        for name, figures in row.items():
+            if name != "rss_mb":
+                real, big = figures["real"], figures["synthetic"]
+                figures["p50_ratio"] = round(big["p50_ms"] / real["p50_ms"], 2)
+        results[cache] = row
+        print(json.dumps({cache: row}, indent=1), flush=True)
+    return results
+
+
+def scaleout(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    """SQLite and PostgreSQL, one worker and two, each against a ceiling with as many workers on the same
+    cores, alternating rounds. One worker: server on core 1, wrk on core 0. Two workers: servers and wrk share
+    both cores (the machine has two), the same for micromet and the ceiling."""
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    ensure_postgres(POSTGRES_URL)
+    words = lexicon(real_db)
+    cases: dict[str, dict[str, object]] = {
+        "item GET": {"path": "/v1/therapies/adjuvant-therapy"},
+        "search, random three-word queries": {"script": lua_random_words(words, folder, 3)},
+    }
+    databases = {"SQLite": f"sqlite:///{real_db}", "PostgreSQL": POSTGRES_URL}
+    table: dict[str, object] = {}
+    for backend, url in databases.items():
+        for workers in (1, 2):
+            cores = "1" if workers == 1 else ""
+            wrk_cores = "0" if workers == 1 else ""
+            micromet = Server("app.main:app", {"MICROMET_DATABASE_URL": url}, workers=workers, cores=cores)
+            ceiling = Server("bench.ceiling:app", workers=workers, cores=cores)
+            try:
+                sizes = {
+                    "item GET": len(fetch(micromet.base + str(cases["item GET"]["path"]))[1]),
+                    "search, random three-word queries": int(
+                        statistics.mean(len(fetch(f"{micromet.base}/v1/search?q={w}+{w}+{w}")[1]) for w in words[:40])
+                    ),
+                }
+                for _ in range(workers * 4):
+                    fetch(micromet.base + str(cases["item GET"]["path"]))  # warm each worker's cache
+                row: dict[str, object] = {}
+                for name, case in cases.items():
+                    ours, theirs = [], []
+                    for _ in range(args.rounds):
+                        ours.append(
+                            wrk(
+                                micromet.base + str(case.get("path", "/")),
+                                duration=args.duration,
+                                connections=args.connections,
+                                script=case.get("script"),  # type: ignore[arg-type]
+                                cores=wrk_cores,
+                            )
+                        )
+                        theirs.append(
+                            wrk(
+                                f"{ceiling.base}/payload/{sizes[name]}",
+                                duration=args.duration,
+                                connections=args.connections,
+                                cores=wrk_cores,
+                            )
+                        )
+                    mine, ref = median(ours), median(theirs)
+                    row[name] = {
+                        "micromet": asdict(mine),
+                        "ceiling": asdict(ref),
+                        "ratio": round(mine.requests_per_second / ref.requests_per_second, 2),
+                    }
+                    print(f"{backend:10} {workers} worker(s)  {name:36} ratio {row[name]['ratio']:5.2f}", flush=True)  # type: ignore[index]
+            finally:
+                micromet.stop()
+                ceiling.stop()
+            table[f"{backend}, {workers} worker{'s' if workers > 1 else ''}"] = row
+    return table
+
+
+def limits(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    """The cost of `micromet serve`'s protocol (request-head size and time limits, connection cap) against
+    uvicorn's plain httptools protocol: the same app and database, alternating rounds, on the cached item GET and
+    on random three-word searches (new queries)."""
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    env = {"MICROMET_DATABASE_URL": f"sqlite:///{real_db}"}
+    plain = Server("app.main:app", env)
+    guarded = Server("app.main:app", env, guarded=True)
+    words = lexicon(real_db)
+    cases: dict[str, dict[str, object]] = {
+        "item GET": {"path": "/v1/therapies/adjuvant-therapy"},
+        "search, random three-word queries": {"script": lua_random_words(words, folder, 3)},
+    }
+    table: dict[str, object] = {}
+    try:
+        for server in (plain, guarded):
+            fetch(server.base + "/v1/therapies/adjuvant-therapy")
+        for name, case in cases.items():
+            runs: dict[str, list[Run]] = {"plain": [], "guarded": []}
+            for _ in range(args.rounds):
+                for label, server in (("plain", plain), ("guarded", guarded)):
+                    runs[label].append(
+                        wrk(
+                            server.base + str(case.get("path", "/")),
+                            duration=args.duration,
+                            connections=args.connections,
+                            script=case.get("script"),  # type: ignore[arg-type]
+                        )
+                    )
+            mine, reference = median(runs["guarded"]), median(runs["plain"])
+            table[name] = {
+                "guarded": asdict(mine),
+                "plain": asdict(reference),
+                "ratio": round(mine.requests_per_second / reference.requests_per_second, 3),
+            }
+            print(f"limits: {name:36} guarded/plain {table[name]['ratio']:.3f}", flush=True)  # type: ignore[index]
+    finally:
+        plain.stop()
+        guarded.stop()
+    return table
+
+
+PHASES = ("comparison", "scale", "scaleout", "limits")
