@@ -8,6 +8,8 @@ import pytest
 from fastapi import FastAPI
 
 from app.client import OPERATIONS, AsyncClient, Client, InvalidParametersError, NotFoundError
+from app.models.registry import ENTITY_KINDS
+from app.models.source import SourcePublic
 from app.models.therapy import TherapyPublic
 
 
@@ -130,3 +132,18 @@ def test_the_async_client_does_the_same(api_app: FastAPI) -> None:
 
     assert name == "Adjuvant therapy"
     assert found == expected
+
+
+def test_the_clients_collections_are_the_registrys_and_their_static_types_match() -> None:
+    """The collections are made from the registry; the annotations that type them statically must agree."""
+    client, async_client = Client("http://127.0.0.1:1"), AsyncClient("http://127.0.0.1:1")
+    expected = {kind.segment.replace("-", "_"): kind.public for kind in ENTITY_KINDS} | {"sources": SourcePublic}
+
+    for name, model in expected.items():
+        assert getattr(client, name)._model is model
+        assert getattr(async_client, name)._model is model
+        assert Client.__annotations__[name] == f"Collection[{model.__name__}]"
+        assert AsyncClient.__annotations__[name] == f"AsyncCollection[{model.__name__}]"
+    assert {name for name in Client.__annotations__ if not name.startswith("_")} == set(expected)
+    client.close()
+    anyio.run(async_client.aclose)
