@@ -36,7 +36,7 @@ from app.models.search import SearchPage
 from app.models.section import SectionPublic
 from app.models.source import SourcePublic
 from app.models.therapy import TherapyPublic
-from app.models.urls import SOURCES
+from app.models.urls import SOURCES, collection_url
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 Params = dict[str, Any]
@@ -213,7 +213,7 @@ class Client:
         self._http = httpx.Client(base_url=base_url, **httpx_options)
         self._responses = _Responses(conditional)
         for segment, model in COLLECTIONS:
-            setattr(self, _attribute(segment), Collection(self, f"/v1/{segment}", model))
+            setattr(self, _attribute(segment), Collection(self, collection_url(segment), model))
 
     def __enter__(self) -> Client:
         return self
@@ -284,7 +284,7 @@ class AsyncClient:
         self._http = httpx.AsyncClient(base_url=base_url, **httpx_options)
         self._responses = _Responses(conditional)
         for segment, model in COLLECTIONS:
-            setattr(self, _attribute(segment), AsyncCollection(self, f"/v1/{segment}", model))
+            setattr(self, _attribute(segment), AsyncCollection(self, collection_url(segment), model))
 
     async def __aenter__(self) -> AsyncClient:
         return self

@@ -107,14 +107,22 @@ class EntityKind:
     filters: tuple[Filter, ...] = ()
     """Its own filters, after the common ones."""
     searchable: bool = True
+    filters_by_name: dict[str, Filter] = field(init=False, repr=False, compare=False)
+    """Every filter of its collection, the common ones first, by query parameter (derived once)."""
+    relations: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    """`sections`, then each kind of relation the type can be at either end of (its object-side name first);
+    `include=` accepts these names (derived once from `RELATION_KINDS`)."""
 
     def __post_init__(self) -> None:
         # A plain `str` even when given an `EntityType`: it becomes JSON keys and values (orjson wants `str`).
-        object.__setattr__(self, "name", str(self.name))
-
-    @property
-    def all_filters(self) -> tuple[Filter, ...]:
-        return COMMON_FILTERS + self.filters
+        name = str(self.name)
+        relations = ["sections"]
+        for relation in RELATION_KINDS.values():
+            relations += [relation.inverse] if name in relation.objects else []
+            relations += [relation.name] if name in relation.subjects else []
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "filters_by_name", {f.name: f for f in COMMON_FILTERS + self.filters})
+        object.__setattr__(self, "relations", tuple(relations))
 
 
 @dataclass(frozen=True)
@@ -123,13 +131,15 @@ class Registry:
 
     kinds: tuple[EntityKind, ...]
     _by_type: dict[str, EntityKind] = field(init=False, repr=False, compare=False)
+    _by_segment: dict[str, EntityKind] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_type = {kind.name: kind for kind in self.kinds}
-        segments = {kind.segment for kind in self.kinds}
-        if len(by_type) != len(self.kinds) or len(segments) != len(self.kinds):
+        by_segment = {kind.segment: kind for kind in self.kinds}
+        if len(by_type) != len(self.kinds) or len(by_segment) != len(self.kinds):
             raise ValueError("Two entity kinds share a type or a URL segment.")
         object.__setattr__(self, "_by_type", by_type)
+        object.__setattr__(self, "_by_segment", by_segment)
 
     def __iter__(self) -> Iterator[EntityKind]:
         return iter(self.kinds)
@@ -137,21 +147,13 @@ class Registry:
     def __getitem__(self, entity_type: str) -> EntityKind:
         return self._by_type[entity_type]
 
-    def __contains__(self, entity_type: object) -> bool:
-        return entity_type in self._by_type
+    def by_segment(self, segment: str) -> EntityKind | None:
+        """The kind whose collection is `/v1/{segment}`, if any."""
+        return self._by_segment.get(segment)
 
     def with_kind(self, kind: EntityKind) -> Registry:
         """This registry and one more type (a test registers a throwaway type this way)."""
         return Registry((*self.kinds, kind))
-
-    def relations(self, entity_type: str) -> tuple[str, ...]:
-        """`sections`, then each kind of relation the type can be at either end of (its object-side name first);
-        `include=` accepts these names."""
-        names = ["sections"]
-        for relation in RELATION_KINDS.values():
-            names += [relation.inverse] if entity_type in relation.objects else []
-            names += [relation.name] if entity_type in relation.subjects else []
-        return tuple(names)
 
 
 ENTITY_KINDS = Registry(

@@ -80,7 +80,7 @@ def item_for_url(url: str, public_url: str, kinds: Registry) -> tuple[EntityKind
         segments = segments[:-1]
     if len(segments) != 3 or segments[0] != API_PREFIX.strip("/"):
         return None
-    kind = next((kind for kind in kinds if kind.segment == segments[1]), None)
+    kind = kinds.by_segment(segments[1])
     return None if kind is None else (kind, segments[2])
 
 

@@ -54,8 +54,8 @@ class Catalog:
     def list_entities(self, kind: EntityKind, query: EntityCollectionQuery) -> tuple[list[Item], int]:
         """One page of an entity collection, filtered and sorted, and the total that match."""
         table = kind.table
-        fields = _checked_choices("fields", split_list(query.fields), tuple(kind.public.model_fields))
-        declared = {declared.name: declared for declared in kind.all_filters}
+        fields = self._checked_fields(kind.public, query.fields)
+        declared = kind.filters_by_name
         conditions = [self._condition(kind, declared[name], value) for name, value in query.filters().items()]
         total = self.session.exec(select(func.count()).select_from(table).where(*conditions)).one()
         statement = select(table).where(*conditions).order_by(*_order(table, query.sort))
@@ -70,8 +70,8 @@ class Catalog:
 
     def get_entity(self, kind: EntityKind, slug: str, *, fields: str | None, include: str | None) -> Item:
         """One entity with its provenance and relations, and the related entities asked for in full."""
-        selected = _checked_choices("fields", split_list(fields), tuple(kind.public.model_fields))
-        wanted = _checked_choices("include", split_list(include), self.kinds.relations(kind.name))
+        selected = self._checked_fields(kind.public, fields)
+        wanted = _checked_choices("include", split_list(include), kind.relations)
         table = kind.table
         found = self._entity_rows(select(table).where(table.slug == slug))
         if not found:
@@ -108,7 +108,7 @@ class Catalog:
     def _represent(self, kind: EntityKind, rows: Sequence[EntityTable]) -> list[Item]:
         slugs = [row.slug for row in rows]
         provenance = self._provenance(kind.name, slugs)
-        relations = self._relations(kind.name, slugs, provenance)
+        relations = self._relations(kind, slugs, provenance)
         codes = self._codes(kind.name, slugs)
         items = []
         for row in rows:
@@ -161,10 +161,10 @@ class Catalog:
         return grouped
 
     def _relations(
-        self, entity_type: str, slugs: list[str], provenance: dict[str, list[Item]]
+        self, kind: EntityKind, slugs: list[str], provenance: dict[str, list[Item]]
     ) -> dict[str, dict[str, list[Item]]]:
-        names = self.kinds.relations(entity_type)
-        relations: dict[str, dict[str, list[Item]]] = {slug: {name: [] for name in names} for slug in slugs}
+        entity_type = kind.name
+        relations: dict[str, dict[str, list[Item]]] = {slug: {name: [] for name in kind.relations} for slug in slugs}
         for slug, quotes in provenance.items():
             cited = dict.fromkeys((quote["source"], quote["section"]) for quote in quotes)
             relations[slug]["sections"] = [_section_ref(source, section) for source, section in cited]
@@ -384,7 +384,7 @@ class Catalog:
         """The values the slug-valued filters accept, for the OpenAPI document's enums."""
         choices: dict[str, list[str]] = {}
         for kind in self.kinds:
-            for declared in kind.all_filters:
+            for declared in kind.filters_by_name.values():
                 if declared.name in choices:
                     continue
                 if declared.kind is FilterKind.CITED_IN:

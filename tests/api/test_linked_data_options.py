@@ -58,7 +58,7 @@ def test_json_ld_with_fields_keeps_the_properties_of_those_fields(
 @pytest.mark.parametrize("kind", ENTITY_TYPES, ids=lambda kind: kind.name)
 def test_json_ld_with_include_adds_the_embedded_nodes(client: TestClient, kind: EntityKind) -> None:
     url = item_url(kind.segment, first_slug(client, kind))
-    include = ",".join(ENTITY_KINDS.relations(kind.name))
+    include = ",".join(kind.relations)
     embedded = client.get(f"{url}?include={include}").json()["embedded"]
 
     response = client.get(f"{url}?include={include}", headers=LD)

@@ -55,7 +55,7 @@ def test_every_item_of_every_type_matches_its_public_model(client: TestClient, k
 def test_embedded_entities_match_their_public_models(client: TestClient, kind: str) -> None:
     url = collection_url(kind)
     for listed in client.get(url, params={"limit": 100}).json()["items"]:
-        item = client.get(f"{url}/{listed['slug']}", params={"include": ",".join(ENTITY_KINDS.relations(kind))}).json()
+        item = client.get(f"{url}/{listed['slug']}", params={"include": ",".join(ENTITY_KINDS[kind].relations)}).json()
         strict(PUBLIC_MODELS[kind]).model_validate(item)
         for entities in item["embedded"].values():
             for entity in entities:

@@ -15,6 +15,6 @@ def routers(kinds: Registry) -> tuple[APIRouter, ...]:
     """The resources' routers, in matching order; the app includes each under `API_PREFIX` directly (FastAPI
     matches nested routers level by level on every request, so one level fewer is measurably cheaper)."""
     # Search first: it is the route most often computed in full (new queries miss the response cache).
-    entities = tuple(entity_router(kind, kinds) for kind in kinds)
+    entities = tuple(entity_router(kind) for kind in kinds)
     search = search_router(searchable_types(kinds))
     return (search, *entities, sources.router, sections.router, meta.router, export.router, embed_router(kinds))

@@ -40,8 +40,7 @@ def embed_router(kinds: Registry) -> APIRouter:
     """The card and oEmbed routes for the entity kinds of `kinds` (a card's path names one of their
     collections)."""
     router = APIRouter(tags=["embed"])
-    by_segment = {kind.segment: kind for kind in kinds}
-    EntityCollection: Any = Literal[tuple(by_segment)]  # noqa: N806 - a type, built from the registry
+    EntityCollection: Any = Literal[tuple(kind.segment for kind in kinds)]  # noqa: N806 - built from the registry
 
     @router.get(
         "/{collection}/{slug}/card",
@@ -62,7 +61,9 @@ def embed_router(kinds: Registry) -> APIRouter:
     ) -> Response:
         """A small HTML fragment (title, summary, the first quote, the source's attribution and a link to the
         canonical JSON) with no external assets and every text escaped, to drop into any page."""
-        html, _ = card_for(catalog, by_segment[collection], slug, request.app.state.settings.public_url)
+        kind = kinds.by_segment(collection)
+        assert kind is not None  # the path parameter admits only the registry's segments
+        html, _ = card_for(catalog, kind, slug, request.app.state.settings.public_url)
         return HTMLResponse(html)
 
     @router.get(

@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from app.deps import CatalogDep
 from app.models.query import CollectionQuery, EntityCollectionQuery, ItemQuery, Page
-from app.models.registry import EntityKind, Registry
+from app.models.registry import EntityKind
 from app.routers.v1.params import fields_param, include_param
 from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
@@ -28,8 +28,8 @@ def collection_query(
     every filter it ends up with must be declared in the registry."""
     parameters: dict[str, Any] = {"fields": (str | None, fields_param(kind.public))}
     parameters |= {declared.name: declared.parameter for declared in kind.filters if declared.parameter is not None}
-    model = create_model(f"{_class_name(kind)}Query", __base__=base, **parameters)
-    undeclared = set(model.model_fields) - set(CollectionQuery.model_fields) - {f.name for f in kind.all_filters}
+    model = create_model(f"{kind.table.__name__}Query", __base__=base, **parameters)
+    undeclared = set(model.model_fields) - set(CollectionQuery.model_fields) - set(kind.filters_by_name)
     if undeclared:
         raise UndeclaredFilterError(
             f"{kind.name}: query parameter(s) {', '.join(sorted(undeclared))} are not declared as filters in "
@@ -38,21 +38,21 @@ def collection_query(
     return model
 
 
-def item_query(kind: EntityKind, kinds: Registry) -> type[ItemQuery]:
+def item_query(kind: EntityKind) -> type[ItemQuery]:
     """The item route's query model: `fields=` from the public model and `include=` from the kind's relations."""
     return create_model(
-        f"{_class_name(kind)}ItemQuery",
+        f"{kind.table.__name__}ItemQuery",
         __base__=ItemQuery,
         fields=(str | None, fields_param(kind.public)),
-        include=(str | None, include_param(kinds.relations(kind.name))),
+        include=(str | None, include_param(kind.relations)),
     )
 
 
-def entity_router(kind: EntityKind, kinds: Registry) -> APIRouter:
+def entity_router(kind: EntityKind) -> APIRouter:
     """`GET /{segment}` (paged, filtered) and `GET /{segment}/{slug}` (JSON or JSON-LD) for one entity kind."""
     router = APIRouter(prefix=f"/{kind.segment}", tags=[kind.segment])
     ListQuery: Any = collection_query(kind)  # noqa: N806 - types built from the registry
-    GetQuery: Any = item_query(kind, kinds)  # noqa: N806
+    GetQuery: Any = item_query(kind)  # noqa: N806
 
     def list_entities(request: Request, query: Annotated[ListQuery, Query()], catalog: CatalogDep) -> Response:
         items, total = catalog.list_entities(kind, query)
@@ -88,7 +88,3 @@ def entity_router(kind: EntityKind, kinds: Registry) -> APIRouter:
         responses={**ITEM_ERRORS, **LINKED_DATA},
     )
     return router
-
-
-def _class_name(kind: EntityKind) -> str:
-    return kind.table.__name__
