@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from pathlib import Path
 
@@ -74,3 +75,15 @@ def test_a_database_with_a_schema_but_no_dataset_is_not_ready(tmp_path: Path) ->
         body = assert_problem(client.get("/readyz"), 503)
 
     assert "not been seeded" in body["detail"]
+
+
+def test_start_up_puts_the_long_lived_objects_out_of_the_collectors_reach_until_shutdown(tmp_path: Path) -> None:
+    """Full collections scanning the app's own objects stalled the event loop under load (see
+    tests/test_limits.py); the lifespan freezes what start-up built and unfreezes it at shutdown."""
+    gc.unfreeze()  # whatever another test's app froze
+    with fresh_client(tmp_path) as client:
+        assert client.get("/healthz").status_code == 200
+        frozen = gc.get_freeze_count()
+
+    assert frozen > 0
+    assert gc.get_freeze_count() == 0
