@@ -56,7 +56,8 @@ def check_command(
         int, typer.Option(min=0, max=100, help="Fail (exit 3) when coverage is below this percentage.")
     ] = 100,
 ) -> None:
-    """Validate the curated content against the article without writing anything; report coverage."""
+    """Validate the curated content against the article without writing anything; report how much of the
+    article the content cites (sentence coverage) and how many of its fields rest on a quote (field coverage)."""
     report = _checked(seed_dir or Settings().seed_dir)
     _print_counts(report.dataset.counts())
     typer.echo(f"dataset version: {report.dataset.version}")
@@ -65,6 +66,11 @@ def check_command(
     for sentence in report.coverage.uncited:
         quoted = " ".join(text[sentence.span.start : sentence.span.end].split())
         typer.echo(f"  uncited [{sentence.section} {sentence.span.start}:{sentence.span.end}] {quoted}")
+    fields = report.fields
+    supported = len(fields.fields) - len(fields.unsupported)
+    typer.echo(
+        f"field coverage: {fields.percent}% ({supported} of {len(fields.fields)} fields with a value rest on a quote)"
+    )
     if report.coverage.percent < min_coverage:
         typer.echo(f"error: coverage {report.coverage.percent}% is below {min_coverage}%", err=True)
         raise typer.Exit(EXIT_COVERAGE)

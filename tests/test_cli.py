@@ -21,6 +21,9 @@ def environment(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
     monkeypatch.setenv("MICROMET_SEED_DIR", str(settings.seed_dir))
 
 
+EARLY_DETECTION = "early-detection-and-management-critical"  # the one entity citing its sentence
+
+
 def test_check_prints_counts_and_full_coverage() -> None:
     result = runner.invoke(cli, ["check"])
 
@@ -28,23 +31,24 @@ def test_check_prints_counts_and_full_coverage() -> None:
     assert "coverage: 100%" in result.output.splitlines()
     assert "uncited" not in result.output
     assert re.search(r"│ therapy\s+│\s+5 │", result.output)  # a table row per type
-    assert re.search(r"│ finding\s+│\s+12 │", result.output)
+    assert re.search(r"│ finding\s+│\s+14 │", result.output)
+    assert re.search(r"^field coverage: 100% \((\d+) of \1 fields with a value rest on a quote\)$", result.output, re.M)
 
 
 def test_check_lists_uncited_sentences_and_fails_below_the_minimum(seed_dir: Path) -> None:
-    findings = [i for i in read_items(seed_dir, "findings.yaml") if i["slug"] != "ongoing-research-is-crucial"]
+    findings = [i for i in read_items(seed_dir, "findings.yaml") if i["slug"] != EARLY_DETECTION]
     write_items(seed_dir, "findings.yaml", findings)
 
     result = runner.invoke(cli, ["check"])
 
     assert result.exit_code == EXIT_COVERAGE
     assert "coverage: 96%" in result.output
-    assert "uncited [challenges" in result.output
-    assert "Despite these challenges, ongoing research is crucial" in result.output
+    assert "uncited [prognosis" in result.output
+    assert "Therefore, early detection and management of micrometastases are critical" in result.output
 
 
 def test_check_with_a_lower_minimum_passes(seed_dir: Path) -> None:
-    findings = [i for i in read_items(seed_dir, "findings.yaml") if i["slug"] != "ongoing-research-is-crucial"]
+    findings = [i for i in read_items(seed_dir, "findings.yaml") if i["slug"] != EARLY_DETECTION]
     write_items(seed_dir, "findings.yaml", findings)
 
     assert runner.invoke(cli, ["check", "--min-coverage", "90"]).exit_code == 0

@@ -78,23 +78,28 @@ WIDGETS = [
     {
         "slug": "immunostain-widget",
         "name": "Immunostain gadgetry",
-        "summary": "A widget named after staining.",
+        "summary": "Staining tissue sections with antibodies.",
         "finish": "matte",
         "provenance": [
             {
                 "section": "detection",
                 "quote": "Immunohistochemistry involves staining tissue sections with antibodies to identify "
                 "cancerous cells",
+                "supports": ["summary", "finish"],
             }
         ],
     },
     {
         "slug": "future-widget",
         "name": "Outlook gadgetry",
-        "summary": "A widget named after the outlook.",
+        "summary": "Future research aims to improve detection techniques.",
         "finish": "gloss",
         "provenance": [
-            {"section": "future-directions", "quote": "Future research aims to improve detection techniques"}
+            {
+                "section": "future-directions",
+                "quote": "Future research aims to improve detection techniques",
+                "supports": ["summary", "finish"],
+            }
         ],
     },
 ]

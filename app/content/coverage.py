@@ -1,7 +1,8 @@
-"""Coverage: how much of the article the curated entities cite.
+"""Coverage: how much of the article the curated entities cite, and how many of their fields rest on a quote.
 
 A sentence (headings excluded) counts as cited when entity provenance quotes cover at least half of its
-characters. Sections are left out on purpose: they contain every sentence by definition.
+characters. Sections are left out on purpose: they contain every sentence by definition. A field counts as
+supported when a quote is marked as supporting it and holds its words (`app/content/support.py`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from app.content.support import FieldSupport
 from app.content.text import LocatedSection, Span, sentences
 
 
@@ -67,3 +69,22 @@ def _merge(spans: list[Span]) -> list[Span]:
         else:
             merged.append(span)
     return merged
+
+
+@dataclass(frozen=True)
+class FieldCoverage:
+    """How many of the entities' fields with a value rest on a quote."""
+
+    fields: list[FieldSupport]
+
+    @property
+    def unsupported(self) -> list[FieldSupport]:
+        """The fields no quote supports (the seed refuses content that has any)."""
+        return [field for field in self.fields if not field.supported]
+
+    @property
+    def percent(self) -> int:
+        """Share of supported fields, rounded down so that 100 means every field."""
+        if not self.fields:
+            return 100
+        return math.floor(100 * (len(self.fields) - len(self.unsupported)) / len(self.fields))

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from app.content.coverage import Coverage, compute_coverage
+from app.content.coverage import Coverage, FieldCoverage, compute_coverage
 from app.content.errors import ContentError
 from app.content.load import load_content
 from app.content.synthetic import synthetic_dataset
@@ -23,10 +23,11 @@ from app.models.registry import ENTITY_KINDS, Registry
 
 @dataclass(frozen=True)
 class CheckReport:
-    """A validated dataset and how much of the article it cites."""
+    """A validated dataset, how much of the article it cites and how many of its fields rest on a quote."""
 
     dataset: ValidatedDataset
     coverage: Coverage
+    fields: FieldCoverage
 
 
 def build_dataset(seed_dir: Path, kinds: Registry = ENTITY_KINDS) -> ValidatedDataset:
@@ -38,7 +39,7 @@ def check(seed_dir: Path) -> CheckReport:
     """Validate without writing, and measure coverage."""
     dataset = build_dataset(seed_dir)
     coverage = compute_coverage(dataset.text, dataset.located_sections, dataset.quote_spans())
-    return CheckReport(dataset, coverage)
+    return CheckReport(dataset, coverage, FieldCoverage(dataset.field_support))
 
 
 def seed_if_empty(engine: Engine, seed_dir: Path, kinds: Registry = ENTITY_KINDS) -> SeedResult | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.content.errors import ContentError
 from app.content.load import CuratedContent
+from app.content.support import FieldSupport, check_support
 from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
 from app.content.vocabulary import Vocabulary
 from app.models import (
@@ -23,6 +25,7 @@ from app.models import (
     EntityTable,
     EntityType,
     Link,
+    MatchType,
     Provenance,
     Section,
     Source,
@@ -31,7 +34,7 @@ from app.models.concept import ConceptSpec
 from app.models.curation import EntitySpec, QuoteSpec
 from app.models.registry import ENTITY_KINDS, Registry
 
-DERIVED_FORMAT = 5
+DERIVED_FORMAT = 6
 """Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
 next seed rewrites a database built by older code even when the content itself is unchanged."""
 
@@ -50,6 +53,7 @@ class ValidatedDataset:
     codes: list[EntityCode] = field(default_factory=list)
     version: str = field(default="")
     kinds: Registry = ENTITY_KINDS
+    field_support: list[FieldSupport] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """How many of each type the dataset holds, sources and sections included."""
@@ -109,6 +113,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
     provenance: list[Provenance] = []
     links: list[Link] = []
     codes: list[EntityCode] = []
+    supports: list[FieldSupport] = []
     lowered_text = text.lower()
     for entity_type, items in content.entities.items():
         table = content.kinds[entity_type].table
@@ -126,6 +131,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
                     problems.append(f"{label}: synonym {synonym!r} does not occur in the source")
             links.extend(_relations(text, by_slug, entity_type, item, known, label, problems))
             codes.extend(_codes(entity_type, item, content.vocabulary, label, problems))
+            supports += check_support(entity_type, item, label, problems)
             definition = item.definition if isinstance(item, ConceptSpec) else None
             if definition is not None and not any(definition in quote.quote for quote in quotes):
                 problems.append(f"{label}: definition is not quoted verbatim in its provenance")
@@ -135,7 +141,9 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
     problems += _formula_starts(content, sections)
     if problems:
         raise ContentError(problems)
-    dataset = ValidatedDataset(text, source, sections, located, entities, provenance, links, codes, kinds=content.kinds)
+    dataset = ValidatedDataset(
+        text, source, sections, located, entities, provenance, links, codes, kinds=content.kinds, field_support=supports
+    )
     dataset.version = dataset_version(dataset)
     return dataset
 
@@ -239,6 +247,7 @@ def _provenance_row(
         quote=quote.quote,
         start=span.start,
         end=span.end,
+        supports=list(quote.supports),
     )
 
 
@@ -309,9 +318,11 @@ def _kinds(types: frozenset[EntityType]) -> str:
 def _codes(
     entity_type: str, item: EntitySpec, vocabulary: Vocabulary, label: str, problems: list[str]
 ) -> list[EntityCode]:
-    """The entity's codes, each checked against the verified vocabulary (format, then membership)."""
+    """The entity's codes, each checked against the verified vocabulary (format, then membership); an `exact`
+    match whose vocabulary name is not one of the entity's names needs a note saying why it is the same."""
     rows: list[EntityCode] = []
     seen: set[tuple[str, str]] = set()
+    names = _names_of(item)
     for spec in item.codes:
         problem = vocabulary.problems_with(spec.system, spec.code)
         if problem is not None:
@@ -321,6 +332,12 @@ def _codes(
             problems.append(f"{label}: {spec.system} code {spec.code!r} is listed twice")
             continue
         seen.add((spec.system, spec.code))
+        display = vocabulary.names[(spec.system, spec.code)]
+        if spec.match is MatchType.EXACT and spec.note is None and _normalized(display) not in names:
+            problems.append(
+                f"{label}: {spec.system} {spec.code} is {display!r}, not the entity's name or a synonym; an exact "
+                "match needs a `note` saying why it is the same concept (otherwise use broad, narrow or related)"
+            )
         rows.append(
             EntityCode(
                 entity_type=entity_type,
@@ -328,11 +345,22 @@ def _codes(
                 position=len(rows),
                 system=vocabulary.systems[spec.system],
                 code=spec.code,
-                display=vocabulary.names[(spec.system, spec.code)],
+                display=display,
                 match=spec.match,
             )
         )
     return rows
+
+
+def _names_of(item: EntitySpec) -> set[str]:
+    """The entity's name (with and without a bracketed abbreviation) and its synonyms, normalized."""
+    unbracketed = re.sub(r"\s*\([^)]*\)", "", item.name)
+    return {_normalized(name) for name in (item.name, unbracketed, *item.synonyms)}
+
+
+def _normalized(name: str) -> str:
+    """Case and punctuation folded away: `Tumor-Derived` and `tumor derived` are the same name."""
+    return " ".join(re.findall(r"[a-z0-9]+", name.lower()))
 
 
 def _row_fields(item: EntitySpec) -> dict[str, Any]:

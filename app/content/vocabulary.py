@@ -18,12 +18,19 @@ VOCABULARY_FILE = "vocabulary.yaml"
 
 
 class VerifiedCode(BaseModel):
+    """One code as the verified list records it: its name, where the pairing was seen, and where known its
+    place in the vocabulary's hierarchy (what a `broad` or `narrow` match is judged by)."""
+
     model_config = ConfigDict(extra="forbid")
 
     system: str
     code: str
     display: str = Field(min_length=1)
     evidence: str = Field(min_length=1)
+    tree_numbers: list[str] = Field(default_factory=list, description="MeSH tree numbers, as the evidence gives them.")
+    hierarchy: str | None = Field(
+        default=None, min_length=1, description="What the hierarchy or a definition says of the code, and where."
+    )
 
 
 class VocabularyFile(BaseModel):

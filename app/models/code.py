@@ -21,11 +21,18 @@ CODE_PATTERN = "^(?:" + "|".join(pattern.pattern.strip("^$") for pattern in CODE
 
 
 class MatchType(StrEnum):
-    """How a code's concept relates to the entity (SKOS-style): the same, broader, or only related."""
+    """How a code's concept relates to the entity, with SKOS's meaning, judged by the vocabulary's own hierarchy
+    (MeSH tree numbers, NCIt parents): the same concept, a broader one, a narrower one, or only associated."""
 
     EXACT = "exact"
     BROAD = "broad"
+    NARROW = "narrow"
     RELATED = "related"
+
+    @property
+    def skos_property(self) -> str:
+        """The SKOS mapping property that says the same (`skos:narrowMatch` for `narrow`)."""
+        return f"skos:{self.value}Match"
 
 
 class CodeBase(SQLModel):

@@ -59,6 +59,7 @@ class ResearchPurpose(StrEnum):
 class FindingTopic(StrEnum):
     """The part of the article's argument a finding belongs to."""
 
+    DETECTION = "detection"
     CLINICAL_SIGNIFICANCE = "clinical-significance"
     PROGNOSIS = "prognosis"
     MANAGEMENT = "management"

@@ -30,6 +30,9 @@ class QuoteSpec(BaseModel):
     start: int | None = Field(
         default=None, ge=0, description="Only needed when the quote occurs more than once in its section."
     )
+    supports: list[str] = Field(
+        default_factory=list, description="The entity's fields whose words this quote holds (`summary`, `aim`)."
+    )
 
 
 class CodeSpec(BaseModel):
@@ -41,6 +44,12 @@ class CodeSpec(BaseModel):
     system: str = Field(description="`mesh` or `ncit`.")
     code: str
     match: MatchType
+    note: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Why the match is what it says; required for `exact` when the vocabulary's name for the code "
+        "is not the entity's name or a synonym.",
+    )
 
 
 class RelationSpec(BaseModel):

@@ -13,7 +13,11 @@ class DetectionMethodBase(ContentBase, SynonymsMixin):
     """What the article says of a detection method; a field it does not support stays null."""
 
     principle: str | None = Field(default=None, description="How the method works, in the article's words.")
-    detects: str | None = Field(default=None, description="What the method detects or analyzes.")
+    detects: str | None = Field(
+        default=None,
+        description="What the method is employed to detect: what the article says it identifies or detects, or "
+        "micrometastases where it names nothing narrower. What it analyzes to do so is the `analyzes` relation.",
+    )
     specimen: Specimen = Field(sa_type=EnumText(Specimen), description="What the method is performed on.")
     invasiveness: Invasiveness | None = Field(
         default=None, sa_type=EnumText(Invasiveness), description="Only where the article states it."

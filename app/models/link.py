@@ -17,6 +17,7 @@ class Predicate(StrEnum):
     USED_BY = "used-by"
     ADDRESSES = "addresses"
     DETECTS = "detects"
+    ANALYZES = "analyzes"
     INFORMED_BY = "informed-by"
 
 
@@ -41,6 +42,9 @@ RELATION_KINDS: dict[Predicate, RelationKind] = {
     ),
     Predicate.DETECTS: RelationKind(
         frozenset({EntityType.DETECTION_METHOD}), frozenset({EntityType.CONCEPT}), "detects", "detected_by"
+    ),
+    Predicate.ANALYZES: RelationKind(
+        frozenset({EntityType.DETECTION_METHOD}), frozenset({EntityType.CONCEPT}), "analyzes", "analyzed_by"
     ),
     Predicate.INFORMED_BY: RelationKind(
         frozenset({EntityType.THERAPY}), frozenset({EntityType.CONCEPT}), "informed_by", "informs"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 
@@ -13,6 +13,13 @@ class ProvenanceBase(SQLModel):
     quote: str
     start: int = Field(ge=0)
     end: int = Field(ge=0)
+    supports: list[str] = Field(
+        default_factory=list,
+        sa_type=JSON,
+        description="The entity's fields whose words this quote holds (`summary`, `aim`, ...): why a field says "
+        "what it says. Every field with a value is supported by at least one quote.",
+        schema_extra={"examples": [["summary", "aim"]]},
+    )
 
 
 class Provenance(ProvenanceBase, table=True):

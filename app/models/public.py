@@ -55,7 +55,7 @@ class PublicItemFields(SQLModel):
     provenance: list[ProvenancePublic] = Field(description="The exact quotes this entity's facts rest on.")
     codes: list[CodePublic] = Field(
         description="MeSH and NCI Thesaurus codes for the entity, each with how it matches (`exact`, `broad`, "
-        "`related`); empty where no verified code fits."
+        "`narrow`, `related`: SKOS's mapping relations); empty where no verified code fits."
     )
     relations: dict[str, list[ResourceRef]] = Field(
         description="Related resources by relation name (e.g. `sections`, `concepts`, `addresses`)."

@@ -135,6 +135,7 @@ class Catalog:
                 "quote": row.quote,
                 "start": row.start,
                 "end": row.end,
+                "supports": row.supports,
             },
         )
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from app.models import RELATION_KINDS, EntityType
+from app.models import RELATION_KINDS, EntityType, MatchType
 from app.models.registry import ENTITY_KINDS, EntityKind, Registry
 from app.models.urls import item_url, section_url, source_url
 from app.services.catalog import Catalog, Item
@@ -212,7 +212,11 @@ def _sections_csv(sections: list[Item]) -> bytes:
     return _csv_bytes(columns, ([item.get(key) for key in columns] for item in sections))
 
 
-JSONLD_CONTEXT = {"@vocab": "https://schema.org/", "micromet": "urn:micromet:"}
+JSONLD_CONTEXT = {
+    "@vocab": "https://schema.org/",
+    "micromet": "urn:micromet:",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+}
 
 
 def code_uri(code: dict[str, Any]) -> str:
@@ -223,8 +227,9 @@ def code_uri(code: dict[str, Any]) -> str:
 
 
 def jsonld_node(item: Item, kinds: Registry = ENTITY_KINDS) -> dict[str, Any]:
-    """One item as a schema.org node: its type, name, text, provenance as citations, and `sameAs` for the
-    exact vocabulary matches (broad and related codes are `relatedLink`, never `sameAs`).
+    """One item as a schema.org node: its type, name, text, provenance as citations, and its vocabulary codes
+    as SKOS mappings (`skos:exactMatch`, `skos:broadMatch`, `skos:narrowMatch`, `skos:relatedMatch`); exact
+    matches are also schema.org's `sameAs`, every other code `relatedLink`, never `sameAs`.
 
     A sparse item (`fields=`) gives the node of the properties its fields hold; `@id`, `@type` and
     `identifier` always come, as `type` and `slug` always do."""
@@ -253,6 +258,8 @@ def jsonld_node(item: Item, kinds: Registry = ENTITY_KINDS) -> dict[str, Any]:
         node["sameAs"] = same_as
     if related:
         node["relatedLink"] = related
+    for code in codes:
+        node.setdefault(MatchType(code["match"]).skos_property, []).append({"@id": code_uri(code)})
     for predicate, ref, _quote in _outgoing(item):
         node.setdefault(f"micromet:{predicate}", []).append({"@id": ref["href"]})
     if item.get("provenance"):

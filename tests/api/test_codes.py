@@ -46,7 +46,29 @@ def test_every_served_code_is_a_verified_one(client: TestClient) -> None:
     assert served
     for code in served:
         assert names[(code["system"], code["code"])] == code["display"]
-        assert code["match"] in {"exact", "broad", "related"}
+        assert code["match"] in {"exact", "broad", "narrow", "related"}
+
+
+# The medical editor's review, judged by MeSH tree numbers and NCIt definitions (seed/vocabulary.yaml records them).
+REVIEWED_MATCHES = [
+    ("detection-methods/polymerase-chain-reaction", "D060888", "narrow"),  # Real-Time PCR, a child of PCR
+    ("detection-methods/polymerase-chain-reaction", "D020133", "narrow"),  # Reverse Transcriptase PCR, likewise
+    ("therapies/adjuvant-therapy", "D017024", "narrow"),  # adjuvant *chemotherapy*
+    ("therapies/adjuvant-therapy", "C15360", "narrow"),
+    ("concepts/circulating-tumor-dna", "C128274", "broad"),  # cell-free DNA holds ctDNA
+    ("concepts/circulating-tumor-dna", "D000073888", "broad"),
+    ("concepts/immune-evasion", "D019139", "exact"),  # Tumor Escape: tumors evading the immune system
+    ("concepts/immune-evasion", "D057131", "related"),  # its sibling, which also covers pathogens
+    ("concepts/cancer-recurrence", "D009364", "narrow"),  # local recurrence only
+    ("concepts/survival-rate", "D015996", "exact"),
+]
+
+
+@pytest.mark.parametrize(("path", "code", "match"), REVIEWED_MATCHES)
+def test_match_types_follow_the_vocabularys_hierarchy(client: TestClient, path: str, code: str, match: str) -> None:
+    codes = {entry["code"]: entry["match"] for entry in client.get(f"/v1/{path}").json()["codes"]}
+
+    assert codes[code] == match
 
 
 def test_related_but_not_equivalent_codes_are_never_exact(client: TestClient) -> None:
@@ -72,6 +94,9 @@ def test_a_drug_class_code_on_a_treatment_is_labelled_related(client: TestClient
         ("detection-methods", "D007150", ["immunohistochemistry"]),
         ("detection-methods", "C17003", ["polymerase-chain-reaction"]),
         ("concepts", "D000074141", ["circulating-tumor-dna"]),
+        ("detection-methods", "D060888", ["polymerase-chain-reaction"]),  # a narrow match finds its entity too
+        ("therapies", "D017024", ["adjuvant-therapy"]),
+        ("concepts", "C128274", ["circulating-tumor-dna"]),  # and a broad one
         ("concepts", "D059016", ["tumor-microenvironment"]),
         ("therapies", "D007150", []),
         ("concepts", "D999999", []),

@@ -40,14 +40,18 @@ def test_therapies_by_category(client: TestClient) -> None:
 
 
 def test_research_directions_by_purpose(client: TestClient) -> None:
-    assert slugs(client, "/v1/research-directions", purpose="detection") == ["nanotechnology", "molecular-imaging"]
+    assert slugs(client, "/v1/research-directions", purpose="detection") == [
+        "nanotechnology",
+        "molecular-imaging",
+        "improve-detection-techniques",
+    ]
     assert slugs(client, "/v1/research-directions", purpose="therapy") == ["tumor-microenvironment"]
 
 
 def test_research_directions_by_the_challenge_they_address(client: TestClient) -> None:
     found = slugs(client, "/v1/research-directions", challenge="small-size-and-difficult-detection")
 
-    assert found == ["nanotechnology", "molecular-imaging"]
+    assert found == ["nanotechnology", "molecular-imaging", "improve-detection-techniques"]
 
 
 def test_findings_by_topic(client: TestClient) -> None:

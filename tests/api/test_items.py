@@ -63,7 +63,9 @@ def test_a_detection_method_carries_what_the_article_says(client: TestClient) ->
 
     assert item["specimen"] == "blood"
     assert item["invasiveness"] == "non-invasive"
-    assert "ctDNA" in item["synonyms"]
+    assert item["detects"] == "Micrometastases."
+    # ctDNA is what a liquid biopsy analyzes, not another name for it
+    assert item["synonyms"] == ["liquid biopsies"]
 
 
 def test_a_field_the_article_does_not_support_is_null(client: TestClient) -> None:
@@ -142,3 +144,25 @@ def test_an_unknown_field_is_a_422(client: TestClient) -> None:
 
     assert invalid_names(body) == ["fields"]
     assert "'dose'" in body["invalid_params"][0]["reason"]
+
+
+def test_each_quote_says_which_fields_it_supports(client: TestClient) -> None:
+    item = client.get("/v1/therapies/adjuvant-therapy").json()
+
+    [quote] = item["provenance"]
+    assert quote["supports"] == ["name", "summary", "category", "aim", "timing", "indication"]
+    assert "the primary treatment" in quote["quote"]
+
+
+def test_every_field_with_a_value_is_supported_by_a_served_quote(client: TestClient) -> None:
+    shared = {"type", "slug", "name", "synonyms", "provenance", "codes", "relations", "links"}
+    checked = 0
+    for collection in ["detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"]:
+        for item in client.get(f"/v1/{collection}?limit=100").json()["items"]:
+            supported = {field for quote in item["provenance"] for field in quote["supports"]}
+            assert supported <= set(item), (item["slug"], supported - set(item))
+            for field, value in item.items():
+                if field not in shared and value not in (None, "not-stated"):
+                    assert field in supported, (item["slug"], field)
+                    checked += 1
+    assert checked >= 80

@@ -15,40 +15,61 @@ def quote_holds(client: TestClient, provenance: dict[str, Any]) -> None:
     assert text[provenance["start"] : provenance["end"]] == provenance["quote"]
 
 
-def test_liquid_biopsy_detects_circulating_tumor_dna_with_the_articles_words(client: TestClient) -> None:
-    [ref] = client.get("/v1/detection-methods/liquid-biopsy").json()["relations"]["detects"]
+DETECTION_METHODS = ["immunohistochemistry", "polymerase-chain-reaction", "liquid-biopsy"]
+
+
+def test_every_detection_method_detects_micrometastases_with_the_articles_words(client: TestClient) -> None:
+    for slug in DETECTION_METHODS:
+        [ref] = client.get(f"/v1/detection-methods/{slug}").json()["relations"]["detects"]
+
+        assert (ref["type"], ref["slug"]) == ("concept", "micrometastasis"), slug
+        assert ref["provenance"]["section"] == "detection"
+        assert ref["provenance"]["quote"].startswith("Detecting micrometastases")
+        assert ref["provenance"]["quote"].endswith("are often employed.")
+        quote_holds(client, ref["provenance"])
+
+
+def test_micrometastasis_is_detected_by_the_three_methods(client: TestClient) -> None:
+    refs = client.get("/v1/concepts/micrometastasis").json()["relations"]["detected_by"]
+
+    assert [(ref["type"], ref["slug"]) for ref in refs] == [("detection-method", slug) for slug in DETECTION_METHODS]
+
+
+def test_liquid_biopsy_analyzes_circulating_tumor_dna_with_the_articles_words(client: TestClient) -> None:
+    [ref] = client.get("/v1/detection-methods/liquid-biopsy").json()["relations"]["analyzes"]
+    [back] = client.get("/v1/concepts/circulating-tumor-dna").json()["relations"]["analyzed_by"]
 
     assert (ref["type"], ref["slug"]) == ("concept", "circulating-tumor-dna")
-    assert ref["provenance"]["section"] == "detection"
-    assert "analyze circulating tumor DNA" in ref["provenance"]["quote"]
+    assert ref["provenance"]["quote"] == "Liquid biopsies analyze circulating tumor DNA (ctDNA) in the blood"
+    assert (back["type"], back["slug"]) == ("detection-method", "liquid-biopsy")
+    assert client.get("/v1/concepts/circulating-tumor-dna").json()["relations"]["detected_by"] == []
     quote_holds(client, ref["provenance"])
 
 
-def test_circulating_tumor_dna_is_detected_by_liquid_biopsy(client: TestClient) -> None:
-    [ref] = client.get("/v1/concepts/circulating-tumor-dna").json()["relations"]["detected_by"]
-
-    assert (ref["type"], ref["slug"]) == ("detection-method", "liquid-biopsy")
-    quote_holds(client, ref["provenance"])
+def test_methods_the_article_says_analyze_nothing_analyze_nothing(client: TestClient) -> None:
+    assert client.get("/v1/detection-methods/immunohistochemistry").json()["relations"]["analyzes"] == []
 
 
-def test_adjuvant_therapy_is_informed_by_the_detection_of_micrometastases(client: TestClient) -> None:
+def test_adjuvant_therapy_and_personalized_plans_are_informed_by_micrometastases(client: TestClient) -> None:
     [ref] = client.get("/v1/therapies/adjuvant-therapy").json()["relations"]["informed_by"]
-    [back] = client.get("/v1/concepts/micrometastasis").json()["relations"]["informs"]
+    [plans] = client.get("/v1/therapies/personalized-treatment-plans").json()["relations"]["informed_by"]
+    back = client.get("/v1/concepts/micrometastasis").json()["relations"]["informs"]
 
     assert (ref["type"], ref["slug"]) == ("concept", "micrometastasis")
     assert ref["provenance"]["quote"] == "may be recommended based on the detection of micrometastases"
-    assert (back["type"], back["slug"]) == ("therapy", "adjuvant-therapy")
+    assert "the presence of micrometastases may vary significantly between patients" in plans["provenance"]["quote"]
+    assert [(ref["type"], ref["slug"]) for ref in back] == [
+        ("therapy", "adjuvant-therapy"),
+        ("therapy", "personalized-treatment-plans"),
+    ]
     quote_holds(client, ref["provenance"])
-
-
-def test_methods_the_article_ties_to_nothing_detect_nothing(client: TestClient) -> None:
-    assert client.get("/v1/detection-methods/immunohistochemistry").json()["relations"]["detects"] == []
+    quote_holds(client, plans["provenance"])
 
 
 def test_include_expands_a_typed_relation(client: TestClient) -> None:
-    body = client.get("/v1/detection-methods/liquid-biopsy?include=detects").json()
+    body = client.get("/v1/detection-methods/liquid-biopsy?include=analyzes").json()
 
-    [concept] = body["embedded"]["detects"]
+    [concept] = body["embedded"]["analyzes"]
     assert concept["slug"] == "circulating-tumor-dna"
     assert concept["codes"]
 
@@ -102,8 +123,8 @@ def test_every_relation_of_every_entity_carries_its_quote_both_ways(client: Test
                     ends = sorted([(item["type"], item["slug"]), (ref["type"], ref["slug"])])
                     ends_seen[(*ends, quote["start"], quote["end"])] += 1
 
-    # the 25 relations, each seen from both of its ends with the same quote
-    assert sum(ends_seen.values()) == 50
+    # the 32 relations, each seen from both of its ends with the same quote
+    assert sum(ends_seen.values()) == 64
     assert all(count % 2 == 0 for count in ends_seen.values())
 
 
@@ -111,5 +132,9 @@ def test_include_expands_a_relation_seen_from_its_object(client: TestClient) -> 
     body = client.get("/v1/challenges/small-size-and-difficult-detection?include=addressed_by").json()
 
     embedded = body["embedded"]["addressed_by"]
-    assert sorted(direction["slug"] for direction in embedded) == ["molecular-imaging", "nanotechnology"]
+    assert sorted(direction["slug"] for direction in embedded) == [
+        "improve-detection-techniques",
+        "molecular-imaging",
+        "nanotechnology",
+    ]
     assert all(direction["type"] == "research-direction" for direction in embedded)

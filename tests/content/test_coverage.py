@@ -67,7 +67,7 @@ def test_removing_an_entity_lowers_coverage_and_names_the_sentence(seed_dir: Pat
     findings = [
         item
         for item in read_items(seed_dir, "findings.yaml")
-        if item["slug"] != "continued-research-will-improve-outcomes"
+        if item["slug"] != "early-detection-and-management-critical"
     ]
     write_items(seed_dir, "findings.yaml", findings)
 
@@ -76,6 +76,6 @@ def test_removing_an_entity_lowers_coverage_and_names_the_sentence(seed_dir: Pat
     assert report.coverage.percent == 96
     [uncited] = report.coverage.uncited
     assert report.dataset.text[uncited.span.start : uncited.span.end] == (
-        "Continued research will enhance our ability to identify and treat these microscopic threats, "
-        "ultimately improving patient outcomes and survival rates."
+        "Therefore, early detection and management of micrometastases are critical in improving long-term "
+        "outcomes for cancer patients."
     )

@@ -10,6 +10,7 @@ import pytest
 
 from app.content.errors import ContentError
 from app.content.pipeline import build_dataset
+from app.models import Predicate
 from tests.content.helpers import read_items, write_items
 
 
@@ -29,7 +30,7 @@ def edit_first_relation(seed_dir: Path, filename: str, subject: str, **changes: 
 def test_every_seeded_relation_carries_the_quote_that_states_it(seed_dir: Path) -> None:
     dataset = build_dataset(seed_dir)
 
-    assert len(dataset.links) == 25
+    assert len(dataset.links) == 32
     for link in dataset.links:
         assert link.quote, link
         assert link.start is not None
@@ -43,7 +44,7 @@ def test_every_seeded_relation_carries_the_quote_that_states_it(seed_dir: Path) 
 def test_every_predicate_is_used_by_the_curated_content(seed_dir: Path) -> None:
     predicates = {link.predicate for link in build_dataset(seed_dir).links}
 
-    assert predicates == {"addresses", "detects", "informed-by", "used-by"}
+    assert predicates == {"addresses", "analyzes", "detects", "informed-by", "used-by"} == set(Predicate)
 
 
 def test_a_relation_whose_quote_is_not_in_its_section_fails(seed_dir: Path) -> None:

@@ -187,7 +187,7 @@ def test_text_that_would_start_a_csv_formula_is_refused(seed_dir: Path, start: s
 
 def test_formula_characters_inside_a_text_are_fine(seed_dir: Path) -> None:
     items = read_items(seed_dir, "therapies.yaml")
-    items[0]["summary"] = f"{items[0]['summary']} (a = b, c - d, e@f)"
+    items[0]["name"] = f"{items[0]['name']} (a = b, c - d, e@f)"
     write_items(seed_dir, "therapies.yaml", items)
 
     assert build_dataset(seed_dir).entities
