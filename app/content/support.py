@@ -109,6 +109,19 @@ def unsupported_words(value: str, quotes: list[str]) -> list[str]:
     return missing
 
 
+def names_any_of(quote: str, names: list[str]) -> bool:
+    """Whether the quote holds a content word of one of the names, in some form (a relation's quote names its
+    ends: "Liquid biopsies analyze circulating tumor DNA" names liquid biopsy and circulating tumor DNA)."""
+    held = _WORD.findall(quote.lower())
+    return any(
+        _same_word(word, other)
+        for name in names
+        for word in _WORD.findall(name.lower())
+        if word not in FUNCTION_WORDS
+        for other in held
+    )
+
+
 def _same_word(word: str, other: str) -> bool:
     """Two forms of one word: sharing their first five letters, or for shorter words the same word with an
     inflection (risk, risks; use, used)."""

@@ -15,7 +15,7 @@ from typing import Any
 
 from app.content.errors import ContentError
 from app.content.load import CuratedContent
-from app.content.support import FieldSupport, check_support
+from app.content.support import FieldSupport, check_support, names_any_of
 from app.content.text import LocatedSection, Span, locate_sections, read_verified_source, sha256_hex
 from app.content.vocabulary import Vocabulary
 from app.models import (
@@ -104,10 +104,13 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
     ]
 
     known: dict[str, set[str]] = {}
+    names: dict[tuple[str, str], list[str]] = {}
     for entity_type, items in content.entities.items():
         slugs = [item.slug for item in items]
         _check_unique(str(entity_type), slugs, problems)
         known[entity_type] = set(slugs)
+        names.update({(entity_type, item.slug): [item.name, *item.synonyms] for item in items})
+    problems += _borrowed_synonyms(content)
 
     entities: dict[str, list[EntityTable]] = {}
     provenance: list[Provenance] = []
@@ -129,7 +132,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
             for synonym in item.synonyms:
                 if synonym.lower() not in lowered_text:
                     problems.append(f"{label}: synonym {synonym!r} does not occur in the source")
-            links.extend(_relations(text, by_slug, entity_type, item, known, label, problems))
+            links.extend(_relations(text, by_slug, entity_type, item, known, names, label, problems))
             codes.extend(_codes(entity_type, item, content.vocabulary, label, problems))
             supports += check_support(entity_type, item, label, problems)
             definition = item.definition if isinstance(item, ConceptSpec) else None
@@ -266,11 +269,13 @@ def _relations(
     entity_type: str,
     item: EntitySpec,
     known: dict[str, set[str]],
+    names: dict[tuple[str, str], list[str]],
     label: str,
     problems: list[str],
 ) -> list[Link]:
     """The relations the entity states (kinds in `RELATION_KINDS`), each pointing at a known entity of a type
-    its kind allows, with its quote found in its section; the same relation stated twice is a problem."""
+    its kind allows, with its quote found in its section and naming both ends (a word of each one's name or
+    synonyms, in some form); the same relation stated twice is a problem."""
     links: list[Link] = []
     seen: set[tuple[str, str, str]] = set()
     for relation in item.relations:
@@ -295,6 +300,13 @@ def _relations(
         span = _resolve_quote(text, sections, where, label, problems)
         if span is None:
             continue
+        for end_type, end_slug in ((entity_type, item.slug), (relation.type.value, relation.slug)):
+            if not names_any_of(relation.quote, names[(end_type, end_slug)]):
+                problems.append(
+                    f"{label}: the quote of {relation.predicate} {relation.type} {relation.slug!r} never names "
+                    f"{end_type} {end_slug!r} ({' / '.join(names[(end_type, end_slug)])}); quote the words that "
+                    f"tie the two: {relation.quote!r}"
+                )
         links.append(
             Link(
                 subject_type=entity_type,
@@ -309,6 +321,26 @@ def _relations(
             )
         )
     return links
+
+
+def _borrowed_synonyms(content: CuratedContent) -> list[str]:
+    """A synonym is another name for the entity itself: one that is another entity's name or synonym (an analyte,
+    a part, an example: ctDNA on liquid biopsy) is refused."""
+    owners: dict[str, list[str]] = {}
+    for entity_type, items in content.entities.items():
+        for item in items:
+            for name in dict.fromkeys(_normalized(name) for name in _names_of(item)):
+                owners.setdefault(name, []).append(f"{entity_type} {item.slug!r}")
+    return [
+        f"{owner}: synonym {synonym!r} also names {', '.join(other for other in named if other != owner)}; a synonym "
+        "is another name for the same thing, never what it analyzes, a part or an example"
+        for entity_type, items in content.entities.items()
+        for item in items
+        for synonym in item.synonyms
+        for owner in [f"{entity_type} {item.slug!r}"]
+        for named in [owners[_normalized(synonym)]]
+        if len(named) > 1
+    ]
 
 
 def _kinds(types: frozenset[EntityType]) -> str:

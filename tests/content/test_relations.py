@@ -70,7 +70,9 @@ def test_a_relation_quote_at_the_wrong_offset_fails(seed_dir: Path) -> None:
 
 def test_a_relation_quote_at_its_offset_is_accepted(seed_dir: Path) -> None:
     text = build_dataset(seed_dir).text
-    quote = "These small cell clusters represent an early stage of metastasis"
+    quote = next(item for item in read_items(seed_dir, "concepts.yaml") if item["slug"] == "metastasis")["relations"][
+        0
+    ]["quote"]
     edit_first_relation(seed_dir, "concepts.yaml", "metastasis", start=text.index(quote))
 
     [link] = [link for link in build_dataset(seed_dir).links if link.subject_slug == "metastasis"]

@@ -180,3 +180,38 @@ def test_analyzes_is_stated_by_detection_methods_only(seed_dir: Path) -> None:
     write_items(seed_dir, "therapies.yaml", items)
 
     assert f"therapy {items[0]['slug']!r}: only a detection-method can state analyzes" in problems_of(seed_dir)
+
+
+def test_a_relation_quote_that_never_names_one_end_is_refused(seed_dir: Path) -> None:
+    # "hold promise for detecting these elusive cancer cells" ties nanotechnology to nothing by itself
+    items = read_items(seed_dir, "research-directions.yaml")
+    nanotechnology = next(item for item in items if item["slug"] == "nanotechnology")
+    nanotechnology["relations"][0]["quote"] = "molecular imaging hold promise"
+    write_items(seed_dir, "research-directions.yaml", items)
+
+    message = problems_of(seed_dir)
+
+    assert (
+        "research-direction 'nanotechnology': the quote of addresses challenge 'small-size-and-difficult-detection' "
+        "never names research-direction 'nanotechnology'"
+    ) in message
+    assert (
+        "never names challenge 'small-size-and-difficult-detection' (Small size and difficulty in detection)" in message
+    )
+
+
+def test_a_synonym_that_names_another_entity_is_refused(seed_dir: Path) -> None:
+    # the review's finding: ctDNA is what a liquid biopsy analyzes, not another name for it
+    items = read_items(seed_dir, "detection-methods.yaml")
+    liquid = next(item for item in items if item["slug"] == "liquid-biopsy")
+    liquid["synonyms"] = ["liquid biopsies", "ctDNA", "Circulating tumor DNA"]
+    write_items(seed_dir, "detection-methods.yaml", items)
+
+    message = problems_of(seed_dir)
+
+    assert (
+        "detection-method 'liquid-biopsy': synonym 'ctDNA' also names concept 'circulating-tumor-dna'; a synonym is "
+        "another name for the same thing"
+    ) in message
+    assert "synonym 'Circulating tumor DNA' also names concept 'circulating-tumor-dna'" in message
+    assert "concept 'circulating-tumor-dna': synonym 'ctDNA' also names detection-method 'liquid-biopsy'" in message
