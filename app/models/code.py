@@ -21,8 +21,10 @@ CODE_PATTERN = "^(?:" + "|".join(pattern.pattern.strip("^$") for pattern in CODE
 
 
 class MatchType(StrEnum):
-    """How a code's concept relates to the entity, with SKOS's meaning, judged by the vocabulary's own hierarchy
-    (MeSH tree numbers, NCIt parents): the same concept, a broader one, a narrower one, or only associated."""
+    """How a code's concept relates to the entity, as in SKOS: the same, broader, narrower, or only associated."""
+
+    # Judged by the vocabulary's own hierarchy (MeSH tree numbers, NCIt definitions), recorded beside each code in
+    # seed/vocabulary.yaml (docs/curation.md).
 
     EXACT = "exact"
     BROAD = "broad"

@@ -92,6 +92,8 @@ def test_csv_is_a_zip_of_one_file_per_type_with_stable_columns_and_the_manifest(
     assert len(therapies) - 1 == counts["therapy"]
     hormone = next(row for row in therapies if row[0] == "hormone-therapy")
     assert "C15445 (exact: Hormone Therapy)" in hormone[8]
+    adjuvant = next(row for row in therapies if row[0] == "adjuvant-therapy")
+    assert "D017024 (narrow: Chemotherapy, Adjuvant)" in adjuvant[8]
 
 
 def test_csv_holds_every_relation_once_with_the_quote_that_states_it(client: TestClient) -> None:
