@@ -34,6 +34,7 @@ Hedges (may, can, often, could) and negations are not among them: they must come
 _WORD = re.compile(r"[a-z0-9]+")
 _SHORT_SUFFIXES = ("", "s", "es", "d", "ed")
 _STEM = 5
+_SUFFIX = 4
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,11 @@ def names_any_of(quote: str, names: list[str]) -> bool:
 
 
 def _same_word(word: str, other: str) -> bool:
-    """Two forms of one word: sharing their first five letters, or for shorter words the same word with an
-    inflection (risk, risks; use, used)."""
-    if len(word) >= _STEM and len(other) >= _STEM:
-        return word[:_STEM] == other[:_STEM]
+    """Two forms of one word: sharing a stem of five letters or more that leaves at most four letters of the
+    shorter word over (detecting, detection; therapy, therapies; not microscopic, micrometastases), or for
+    shorter words the same word with an inflection (risk, risks; use, used)."""
     shorter, longer = sorted((word, other), key=len)
+    if len(shorter) >= _STEM:
+        shared = next((at for at, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), len(shorter))
+        return shared >= max(_STEM, len(shorter) - _SUFFIX)
     return any(longer == shorter + suffix for suffix in _SHORT_SUFFIXES)

@@ -379,6 +379,7 @@ def _codes(
                 code=spec.code,
                 display=display,
                 match=spec.match,
+                note=spec.note,
             )
         )
     return rows

@@ -48,6 +48,12 @@ class CodeBase(SQLModel):
     code: str = Field(max_length=32, description="The code in that vocabulary.", schema_extra={"examples": ["D007150"]})
     display: str = Field(description="The vocabulary's preferred name for the code.")
     match: MatchType = Field(sa_type=EnumText(MatchType), description="How the code's concept relates to the entity.")
+    note: str | None = Field(
+        default=None,
+        description="The curator's reason for the match type, from the vocabulary's hierarchy or definition; it "
+        "says so where a match is provisional. Null where the match needs no explanation.",
+        schema_extra={"examples": ["Real-Time PCR sits under PCR in MeSH (E05.393.620.500.706)."]},
+    )
 
 
 class EntityCode(CodeBase, table=True):

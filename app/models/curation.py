@@ -47,8 +47,8 @@ class CodeSpec(BaseModel):
     note: str | None = Field(
         default=None,
         min_length=1,
-        description="Why the match is what it says; required for `exact` when the vocabulary's name for the code "
-        "is not the entity's name or a synonym.",
+        description="Why the match is what it says (served with the code); required for `exact` when the "
+        "vocabulary's name for the code is not the entity's name or a synonym.",
     )
 
 

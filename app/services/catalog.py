@@ -144,7 +144,13 @@ class Catalog:
             EntityCode,
             entity_type,
             slugs,
-            lambda row: {"system": row.system, "code": row.code, "display": row.display, "match": row.match.value},
+            lambda row: {
+                "system": row.system,
+                "code": row.code,
+                "display": row.display,
+                "match": row.match.value,
+                "note": row.note,
+            },
         )
 
     def _by_entity(

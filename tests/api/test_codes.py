@@ -24,13 +24,16 @@ def all_items(client: TestClient) -> list[dict[str, object]]:
 def test_an_item_carries_its_codes_with_system_display_and_match(client: TestClient) -> None:
     codes = client.get("/v1/detection-methods/immunohistochemistry").json()["codes"]
 
-    assert {"system": MESH, "code": "D007150", "display": "Immunohistochemistry", "match": "exact"} in codes
     assert {
-        "system": NCIT,
-        "code": "C23020",
-        "display": "Immunohistochemistry Staining Method",
+        "system": MESH,
+        "code": "D007150",
+        "display": "Immunohistochemistry",
         "match": "exact",
+        "note": None,
     } in codes
+    [ncit] = [code for code in codes if code["code"] == "C23020"]
+    assert (ncit["system"], ncit["display"], ncit["match"]) == (NCIT, "Immunohistochemistry Staining Method", "exact")
+    assert "Immunohistochemistry Staining Method" in ncit["note"]  # why a differently named code is exact
 
 
 def test_an_entity_without_a_verified_code_has_an_empty_list(client: TestClient) -> None:
@@ -61,7 +64,16 @@ REVIEWED_MATCHES = [
     ("concepts/immune-evasion", "D057131", "related"),  # its sibling, which also covers pathogens
     ("concepts/cancer-recurrence", "D009364", "narrow"),  # local recurrence only
     ("concepts/survival-rate", "D015996", "exact"),
+    ("concepts/systemic-therapy", "D004358", "broad"),  # drug therapy holds all three systemic therapies
 ]
+
+
+def test_a_provisional_match_says_so_where_clients_read_it(client: TestClient) -> None:
+    codes = {code["code"]: code for code in client.get("/v1/therapies/adjuvant-therapy").json()["codes"]}
+
+    assert codes["C15675"]["match"] == "related"
+    assert codes["C15675"]["note"].startswith("Provisional:")
+    assert "E02.319.170" in codes["D017024"]["note"]
 
 
 @pytest.mark.parametrize(("path", "code", "match"), REVIEWED_MATCHES)

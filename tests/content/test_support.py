@@ -124,6 +124,7 @@ def test_supports_must_be_a_list_of_field_names(seed_dir: Path) -> None:
         ("Detecting micrometastases.", "detect micrometastasis", []),  # word forms share their first letters
         ("Risks of therapies.", "the risk of therapy", []),  # short words take inflections
         ("It can recur.", "cancer recurrence", ["can"]),  # but "can" is not "cancer"
+        ("Treat micrometastases.", "treat these microscopic threats", ["micrometastases"]),  # nor "micro" a stem
         ("The use of it.", "used", []),
         ("A new and better test.", "a test", ["new", "better"]),
         ("tumor-derived DNA", "tumor DNA derived", []),  # punctuation separates words
