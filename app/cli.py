@@ -140,7 +140,7 @@ def export_command(
     """
     settings = Settings()
     with database(settings, read_only=True) as engine, Session(engine) as session:
-        export = build_export(Catalog(session), export_format)
+        export = build_export(Catalog(session), export_format, settings.public_url)
     out.mkdir(parents=True, exist_ok=True)
     with typer.progressbar(export.files, label=f"writing {export_format.value}") as files:
         for file in files:

@@ -156,7 +156,7 @@ def test_an_item_of_the_new_type_has_its_fields_relations_and_json_ld(widget_cli
         ]
     }
     assert node["@type"] == "Thing"
-    assert node["@id"] == "/v1/widgets/future-widget"
+    assert node["@id"] == widget_client.app.state.settings.public_url + "/v1/widgets/future-widget"  # type: ignore[attr-defined]
     assert widget_client.get("/v1/widgets/no-such-widget").status_code == 404
 
 
@@ -183,9 +183,10 @@ def test_the_new_type_is_exported_in_every_format(widget_client: TestClient) -> 
     header, *rows = csv_zip.read("widget.csv").decode().splitlines()
     assert header.split(",")[:4] == ["slug", "name", "summary", "finish"]
     assert len(rows) == 2
+    base = widget_client.app.state.settings.public_url  # type: ignore[attr-defined]
     assert {node["@id"] for node in graph if node["@type"] == "Thing"} == {
-        "/v1/widgets/immunostain-widget",
-        "/v1/widgets/future-widget",
+        f"{base}/v1/widgets/immunostain-widget",
+        f"{base}/v1/widgets/future-widget",
     }
 
 

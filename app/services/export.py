@@ -96,8 +96,8 @@ class Export:
         return ExportFile(f"micromet-{self.dataset_version}-csv.zip", "application/zip", buffer.getvalue())
 
 
-def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
-    """Every source, section and entity in the given format."""
+def build_export(catalog: Catalog, export_format: ExportFormat, public_url: str) -> Export:
+    """Every source, section and entity in the given format; JSON-LD's IRIs are absolute, on `public_url`."""
     dataset = catalog.dataset()
     kinds = catalog.kinds
     entities = {kind.name: catalog.all_entities(kind) for kind in kinds}
@@ -125,13 +125,15 @@ def build_export(catalog: Catalog, export_format: ExportFormat) -> Export:
         files.append(ExportFile("section.csv", MEDIA_TYPES[export_format], _sections_csv(sections)))
         files.append(ExportFile("relation.csv", MEDIA_TYPES[export_format], _relations_csv(entities)))
     else:
-        graph = [jsonld_node(item, kinds) for item in [*sources, *sections]]
-        graph += [jsonld_node(item, kinds) for items in entities.values() for item in items]
-        graph_document: dict[str, Any] = {
-            "@context": JSONLD_CONTEXT,
+        dataset_node = {
             "@id": f"urn:micromet:dataset:{version}",
-            "@graph": graph,
+            "@type": "Dataset",
+            "version": version,
+            "dateModified": generated_at,
         }
+        graph = [dataset_node, *(jsonld_node(item, public_url, kinds) for item in [*sources, *sections])]
+        graph += [jsonld_node(item, public_url, kinds) for items in entities.values() for item in items]
+        graph_document: dict[str, Any] = {"@context": JSONLD_CONTEXT, "@graph": graph}
         files = [ExportFile(f"{stem}.jsonld", MEDIA_TYPES[export_format], _json(graph_document))]
     return Export(export_format, version, generated_at, files)
 
@@ -212,11 +214,22 @@ def _sections_csv(sections: list[Item]) -> bytes:
     return _csv_bytes(columns, ([item.get(key) for key in columns] for item in sections))
 
 
-JSONLD_CONTEXT = {
+LINK = {"@type": "@id"}
+"""A term whose string values are IRIs (links), not text."""
+
+JSONLD_CONTEXT: dict[str, Any] = {
     "@vocab": "https://schema.org/",
     "micromet": "urn:micromet:",
     "skos": "http://www.w3.org/2004/02/skos/core#",
+    "url": LINK,
+    "sameAs": LINK,
+    "relatedLink": LINK,
+    "isPartOf": LINK,
+    **{f"micromet:{predicate.value}": LINK for predicate in RELATION_KINDS},
+    **{match.skos_property: LINK for match in MatchType},
 }
+"""schema.org by default; micromet's relation predicates and the SKOS mappings by prefix; every link-valued term
+declared as one, so that RDF tools read links as IRIs."""
 
 
 def code_uri(code: dict[str, Any]) -> str:
@@ -226,31 +239,32 @@ def code_uri(code: dict[str, Any]) -> str:
     return f"{code['system']}/{code['code']}"
 
 
-def jsonld_node(item: Item, kinds: Registry = ENTITY_KINDS) -> dict[str, Any]:
+def jsonld_node(item: Item, base: str, kinds: Registry = ENTITY_KINDS) -> dict[str, Any]:
     """One item as a schema.org node: its type, name, text, provenance as citations, and its vocabulary codes
     as SKOS mappings (`skos:exactMatch`, `skos:broadMatch`, `skos:narrowMatch`, `skos:relatedMatch`); exact
-    matches are also schema.org's `sameAs`, every other code `relatedLink`, never `sameAs`.
+    matches are also schema.org's `sameAs`, every other code `relatedLink`, never `sameAs`. Every IRI is
+    absolute, on `base` (the public URL), so a saved file converts to RDF whole with no base of its own.
 
     A sparse item (`fields=`) gives the node of the properties its fields hold; `@id`, `@type` and
     `identifier` always come, as `type` and `slug` always do."""
     kind: str = item["type"]
     links = item.get("links")
     node: dict[str, Any] = {
-        "@id": links["self"] if links else _self_url(kinds, item),
+        "@id": base + (links["self"] if links else _self_url(kinds, item)),
         "@type": SCHEMA_ORG_TYPES.get(kind) or kinds[kind].schema_org_type,
         "identifier": item["slug"],
     }
     if {"name", "title", "heading"} & item.keys():  # a section without a heading is named by its slug
         node["name"] = item.get("name") or item.get("title") or item.get("heading") or item["slug"]
     if links:
-        node["url"] = links["self"]
+        node["url"] = base + links["self"]
     if item.get("summary"):
         node["description"] = item["summary"]
     if kind == EntityType.SECTION:
         if "text" in item:
             node["text"] = item["text"]
         if links:
-            node["isPartOf"] = {"@id": links["source"]}
+            node["isPartOf"] = {"@id": base + links["source"]}
     codes = item.get("codes", [])
     same_as = [code_uri(code) for code in codes if code["match"] == "exact"]
     related = [code_uri(code) for code in codes if code["match"] != "exact"]
@@ -261,13 +275,13 @@ def jsonld_node(item: Item, kinds: Registry = ENTITY_KINDS) -> dict[str, Any]:
     for code in codes:
         node.setdefault(MatchType(code["match"]).skos_property, []).append({"@id": code_uri(code)})
     for predicate, ref, _quote in _outgoing(item):
-        node.setdefault(f"micromet:{predicate}", []).append({"@id": ref["href"]})
+        node.setdefault(f"micromet:{predicate}", []).append({"@id": base + ref["href"]})
     if item.get("provenance"):
         node["citation"] = [
             {
                 "@type": "Quotation",
                 "text": quote["quote"],
-                "isPartOf": {"@id": section_url(quote["source"], quote["section"])},
+                "isPartOf": {"@id": base + section_url(quote["source"], quote["section"])},
                 "micromet:start": quote["start"],
                 "micromet:end": quote["end"],
             }

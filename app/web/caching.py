@@ -25,6 +25,7 @@ own, so that neither it nor a cached answer ever waits behind request work; a ne
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 import posixpath
@@ -32,7 +33,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from operator import itemgetter
@@ -64,6 +65,10 @@ class CachedResponse:
     gzip_body: bytes | None
     gzip_etag: bytes | None
     varies_on_accept: bool = False
+    digests: list[tuple[bytes, bytes]] = field(default_factory=list)
+    """`Repr-Digest` and `Content-Digest` of the identity body, for a response whose route digests it."""
+    gzip_digests: list[tuple[bytes, bytes]] = field(default_factory=list)
+    """The same for the gzip body: RFC 9530 digests the representation as sent, content coding included."""
 
     @property
     def size(self) -> int:
@@ -244,6 +249,9 @@ class HTTPCacheMiddleware:
         )
         digest = hashlib.sha256(body).hexdigest()[:20]
         gzip_body = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= self.gzip_min_size else None
+        digested = any(name.lower() == b"repr-digest" for name, _ in headers)
+        if digested:
+            headers = [(name, value) for name, value in headers if name.lower() not in _DIGEST_HEADERS]
         return CachedResponse(
             headers=headers,
             body=body,
@@ -251,6 +259,8 @@ class HTTPCacheMiddleware:
             gzip_body=gzip_body,
             gzip_etag=f'"{stamp.version}-{digest}-gzip"'.encode() if gzip_body is not None else None,
             varies_on_accept=varies,
+            digests=digest_headers(body) if digested else [],
+            gzip_digests=digest_headers(gzip_body) if digested and gzip_body is not None else [],
         )
 
     async def _answer(self, scope: Scope, send: Send, entry: CachedResponse, stamp: DatasetStamp) -> None:
@@ -269,10 +279,21 @@ class HTTPCacheMiddleware:
             await send({"type": "http.response.body", "body": b""})
             return
         headers = [*entry.headers, *validators, (b"content-length", str(len(body)).encode())]
+        headers += entry.gzip_digests if use_gzip else entry.digests
         if use_gzip:
             headers.append((b"content-encoding", b"gzip"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+_DIGEST_HEADERS = {b"repr-digest", b"content-digest"}
+
+
+def digest_headers(content: bytes) -> list[tuple[bytes, bytes]]:
+    """RFC 9530's `Repr-Digest` and `Content-Digest` (sha-256) of a representation sent whole: for a full,
+    unranged response both digest the bytes on the wire, after any content coding."""
+    value = b"sha-256=:" + base64.b64encode(hashlib.sha256(content).digest()) + b":"
+    return [(b"repr-digest", value), (b"content-digest", value)]
 
 
 def canonical_query(query_string: bytes) -> str:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import csv
+import gzip
 import hashlib
 import io
 import json
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rdflib
@@ -32,18 +34,32 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def rfc9530_sha256(content: bytes) -> str:
+    return f"sha-256=:{base64.b64encode(hashlib.sha256(content).digest()).decode()}:"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "identity"])
 @pytest.mark.parametrize("export_format", list(MEDIA))
-def test_an_export_names_its_dataset_and_digest(client: TestClient, export_format: str) -> None:
-    response = client.get(f"/v1/export?format={export_format}")
+def test_an_export_names_its_dataset_and_digests_per_rfc_9530(
+    client: TestClient, export_format: str, encoding: str
+) -> None:
+    """Repr-Digest and Content-Digest hash the bytes as sent, content coding included (RFC 9530);
+    X-Content-SHA256 is the hex sha-256 of the file itself, decoded."""
     version = client.get("/v1/meta").json()["dataset_version"]
+    with client.stream("GET", f"/v1/export?format={export_format}", headers={"Accept-Encoding": encoding}) as response:
+        wire = b"".join(response.iter_raw())
+        decoded = gzip.decompress(wire) if response.headers.get("content-encoding") == "gzip" else wire
 
     assert response.status_code == 200
+    assert response.headers.get("content-encoding", "identity") == encoding
     assert response.headers["content-type"].startswith(MEDIA[export_format])
     assert response.headers["x-dataset-version"] == version
-    assert response.headers["x-content-sha256"] == sha256(response.content)
-    digest = base64.b64encode(hashlib.sha256(response.content).digest()).decode()
-    assert response.headers["repr-digest"] == f"sha-256=:{digest}:"
+    assert response.headers["x-content-sha256"] == sha256(decoded)
+    assert response.headers["repr-digest"] == rfc9530_sha256(wire)
+    assert response.headers["content-digest"] == rfc9530_sha256(wire)
     assert version in response.headers["content-disposition"]
+    if encoding == "gzip":
+        assert response.headers["repr-digest"] != rfc9530_sha256(decoded)
 
 
 @pytest.mark.parametrize("export_format", ["json", "ndjson", "jsonld"])
@@ -117,9 +133,21 @@ def test_csv_export_is_byte_stable(client: TestClient) -> None:
     assert client.get("/v1/export?format=csv").content == client.get("/v1/export?format=csv").content
 
 
+def nodes_by_path(client: TestClient) -> dict[str, dict[str, Any]]:
+    """The export's nodes by their IRI's path on the public URL (every @id is absolute)."""
+    base = public_url(client)
+    graph = client.get("/v1/export?format=jsonld").json()["@graph"]
+    return {node["@id"].removeprefix(base): node for node in graph}
+
+
+def public_url(client: TestClient) -> str:
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    return settings.public_url
+
+
 def test_jsonld_types_entities_with_schema_org_and_links_exact_codes_only(client: TestClient) -> None:
     document = client.get("/v1/export?format=jsonld").json()
-    nodes = {node["@id"]: node for node in document["@graph"]}
+    nodes = nodes_by_path(client)
 
     assert document["@context"]["@vocab"] == "https://schema.org/"
     ihc = nodes["/v1/detection-methods/immunohistochemistry"]
@@ -140,9 +168,8 @@ def test_jsonld_types_entities_with_schema_org_and_links_exact_codes_only(client
 def test_an_rdf_processor_reads_every_code_as_its_skos_mapping(client: TestClient) -> None:
     """rdflib, not our code, expands the JSON-LD: each code becomes the SKOS property of its match type, and
     schema.org's sameAs holds the exact matches alone."""
-    base = "http://testserver"
-    graph = rdflib.Dataset()
-    graph.parse(data=client.get("/v1/export?format=jsonld").content, format="json-ld", publicID=base)
+    base = public_url(client)
+    graph = rdflib.Graph().parse(data=client.get("/v1/export?format=jsonld").content, format="json-ld")
     schema_same_as = rdflib.URIRef("https://schema.org/sameAs")
     property_of = {
         "exact": SKOS.exactMatch,
@@ -155,17 +182,16 @@ def test_an_rdf_processor_reads_every_code_as_its_skos_mapping(client: TestClien
     for collection in ["detection-methods", "therapies", "challenges", "research-directions", "findings", "concepts"]:
         for item in client.get(f"/v1/{collection}?limit=100").json()["items"]:
             node = rdflib.URIRef(base + item["links"]["self"])
-            # sameAs values are plain strings in today's context (issue 16 declares them as links)
-            same_as = {str(value) for _, _, value, _ in graph.quads((node, schema_same_as, None, None))}
+            same_as = set(graph.objects(node, schema_same_as))
             for code in item["codes"]:
                 separator = "#" if "Thesaurus" in code["system"] else "/"
                 uri = rdflib.URIRef(f"{code['system']}{separator}{code['code']}")
-                matched = {p for _, p, _, _ in graph.quads((node, None, uri, None)) if p in property_of.values()}
+                matched = {p for p in graph.predicates(node, uri) if p in property_of.values()}
                 assert matched == {property_of[code["match"]]}, (item["slug"], code)
-                assert (str(uri) in same_as) == (code["match"] == "exact"), (item["slug"], code)
+                assert (uri in same_as) == (code["match"] == "exact"), (item["slug"], code)
                 checked += 1
     pcr = rdflib.URIRef(f"{base}/v1/detection-methods/polymerase-chain-reaction")
-    assert any(graph.quads((pcr, SKOS.narrowMatch, rdflib.URIRef("http://id.nlm.nih.gov/mesh/D060888"), None)))
+    assert (pcr, SKOS.narrowMatch, rdflib.URIRef("http://id.nlm.nih.gov/mesh/D060888")) in graph
     assert checked >= 30
 
 
@@ -248,13 +274,14 @@ def test_the_item_operations_document_json_ld(client: TestClient) -> None:
 
 
 def test_jsonld_links_each_entity_to_what_it_states_a_relation_with(client: TestClient) -> None:
-    nodes = {node["@id"]: node for node in client.get("/v1/export?format=jsonld").json()["@graph"]}
+    nodes = nodes_by_path(client)
+    base = public_url(client)
 
     liquid = nodes["/v1/detection-methods/liquid-biopsy"]
-    assert liquid["micromet:detects"] == [{"@id": "/v1/concepts/micrometastasis"}]
-    assert liquid["micromet:analyzes"] == [{"@id": "/v1/concepts/circulating-tumor-dna"}]
+    assert liquid["micromet:detects"] == [{"@id": f"{base}/v1/concepts/micrometastasis"}]
+    assert liquid["micromet:analyzes"] == [{"@id": f"{base}/v1/concepts/circulating-tumor-dna"}]
     direction = nodes["/v1/research-directions/nanotechnology"]
-    assert direction["micromet:addresses"] == [{"@id": "/v1/challenges/small-size-and-difficult-detection"}]
+    assert direction["micromet:addresses"] == [{"@id": f"{base}/v1/challenges/small-size-and-difficult-detection"}]
     # a relation appears once, on the entity that states it; its target exists in the graph
     assert "micromet:addresses" not in nodes["/v1/challenges/small-size-and-difficult-detection"]
     targets = [
@@ -265,4 +292,4 @@ def test_jsonld_links_each_entity_to_what_it_states_a_relation_with(client: Test
         for ref in refs
     ]
     assert len(targets) == 32
-    assert all(target in nodes for target in targets)
+    assert all(target.removeprefix(base) in nodes for target in targets)

@@ -65,7 +65,8 @@ def test_json_ld_with_include_adds_the_embedded_nodes(client: TestClient, kind: 
 
     assert response.status_code == 200
     node = response.json()
-    expected = [entity["links"]["self"] for entities in embedded.values() for entity in entities]
+    base = client.app.state.settings.public_url  # type: ignore[attr-defined]
+    expected = [base + entity["links"]["self"] for entities in embedded.values() for entity in entities]
     assert [included["@id"] for included in node.get("@included", [])] == expected
     assert node["@id"] == client.get(url, headers=LD).json()["@id"]
 

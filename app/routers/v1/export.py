@@ -1,9 +1,8 @@
 """`/v1/export`: the whole dataset in one download (JSON, NDJSON, CSV or JSON-LD), and its manifest."""
 
-import base64
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import Field
 from starlette.responses import Response
 
@@ -11,6 +10,7 @@ from app.deps import CatalogDep
 from app.models.export import ExportManifest
 from app.models.query import NoQuery
 from app.services.export import ExportFormat, build_export
+from app.web.caching import digest_headers
 from app.web.openapi import problem_responses
 from app.web.responses import JSONBytesResponse
 
@@ -33,7 +33,9 @@ class ExportQuery(NoQuery):
     summary="Download the whole dataset",
     responses={
         200: {
-            "description": "The export file; `X-Dataset-Version` and `Repr-Digest`/`X-Content-SHA256` name it.",
+            "description": "The export file. `X-Dataset-Version` names the dataset; `Repr-Digest` and "
+            "`Content-Digest` (RFC 9530, sha-256) digest the bytes as sent, gzip included when the response is "
+            "gzipped; `X-Content-SHA256` is the hex sha-256 of the file itself, whatever the content coding.",
             "content": {
                 "application/json": {},
                 "application/x-ndjson": {},
@@ -44,22 +46,21 @@ class ExportQuery(NoQuery):
         **ERRORS,
     },
 )
-def download(query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Response:
+def download(request: Request, query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Response:
     """Every source, section and entity, with provenance and codes; the same bytes `micromet export` writes."""
-    export = build_export(catalog, query.format)
+    export = build_export(catalog, query.format, request.app.state.settings.public_url)
     file = export.single()
-    digest = base64.b64encode(bytes.fromhex(file.sha256)).decode()
     headers = {
         "Content-Disposition": f'attachment; filename="{file.name}"',
         "X-Dataset-Version": export.dataset_version,
         "X-Content-SHA256": file.sha256,
-        "Repr-Digest": f"sha-256=:{digest}:",
+        **{name.decode(): value.decode() for name, value in digest_headers(file.content)},
     }
     return Response(file.content, media_type=file.media_type, headers=headers)
 
 
 @router.get("/manifest", name="manifest", summary="Describe an export", response_model=ExportManifest, responses=ERRORS)
-def manifest(query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Response:
+def manifest(request: Request, query: Annotated[ExportQuery, Query()], catalog: CatalogDep) -> Response:
     """The dataset version and, for each file of the export, its name, media type, size and sha256."""
-    body: dict[str, Any] = build_export(catalog, query.format).manifest()
+    body: dict[str, Any] = build_export(catalog, query.format, request.app.state.settings.public_url).manifest()
     return JSONBytesResponse(body, headers={"X-Dataset-Version": body["dataset_version"]})

@@ -1,4 +1,5 @@
-"""How an entity item is answered: JSON by default, JSON-LD (schema.org) for `Accept: application/ld+json`."""
+"""How an item (an entity, a source, a section) is answered: JSON by default, JSON-LD (schema.org) for
+`Accept: application/ld+json`."""
 
 from typing import Any
 
@@ -28,9 +29,10 @@ def item_response(request: Request, item: dict[str, Any]) -> Response:
     """The item as JSON, or as a JSON-LD node (the export's, with its @context) when `Accept` prefers it."""
     if negotiate(request.headers.get("accept", "")) == LD_JSON:
         kinds = request.app.state.entity_kinds
-        node = jsonld_node(item, kinds)
+        base = request.app.state.settings.public_url
+        node = jsonld_node(item, base, kinds)
         embedded = item.get("embedded", {}).values()
-        included = [jsonld_node(entity, kinds) for entities in embedded for entity in entities]
+        included = [jsonld_node(entity, base, kinds) for entities in embedded for entity in entities]
         if included:
             node["@included"] = included
         return JSONBytesResponse({"@context": JSONLD_CONTEXT, **node}, media_type=LD_JSON, headers=VARY_ACCEPT)

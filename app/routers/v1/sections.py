@@ -9,9 +9,9 @@ from app.deps import CatalogDep
 from app.models.query import CollectionQuery, NoQuery, Page
 from app.models.section import SectionPublic
 from app.routers.v1.params import SourceSlug, fields_param
+from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import ITEM_ERRORS
 from app.web.paging import paged_response
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/sources/{slug}/sections", tags=["sections"])
 
@@ -35,12 +35,19 @@ def list_sections(
     return paged_response(request, items, total, query)
 
 
-@router.get("/{section}", name="get", summary="Get a section", response_model=SectionPublic, responses=ITEM_ERRORS)
+@router.get(
+    "/{section}",
+    name="get",
+    summary="Get a section",
+    response_model=SectionPublic,
+    responses={**LINKED_DATA, **ITEM_ERRORS},
+)
 def get_section(
+    request: Request,
     slug: SourceSlug,
     section: Annotated[str, Path(max_length=120, examples=["prognosis"])],
     query: Annotated[SectionItemQuery, Query()],
     catalog: CatalogDep,
 ) -> Response:
     """One section with its verbatim text and the entities that quote it (`relations.cited_by`)."""
-    return JSONBytesResponse(catalog.get_section(slug, section, fields=query.fields))
+    return item_response(request, catalog.get_section(slug, section, fields=query.fields))

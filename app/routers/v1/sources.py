@@ -9,9 +9,9 @@ from app.deps import CatalogDep
 from app.models.query import CollectionQuery, NoQuery, Page
 from app.models.source import SourcePublic
 from app.routers.v1.params import SourceSlug, fields_param
+from app.routers.v1.representations import LINKED_DATA, item_response
 from app.web.openapi import COLLECTION_ERRORS, ITEM_ERRORS
 from app.web.paging import paged_response
-from app.web.responses import JSONBytesResponse
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
@@ -31,10 +31,18 @@ def list_sources(request: Request, query: Annotated[SourceCollectionQuery, Query
     return paged_response(request, items, total, query)
 
 
-@router.get("/{slug}", name="get", summary="Get a source", response_model=SourcePublic, responses=ITEM_ERRORS)
-def get_source(slug: SourceSlug, query: Annotated[SourceItemQuery, Query()], catalog: CatalogDep) -> Response:
+@router.get(
+    "/{slug}",
+    name="get",
+    summary="Get a source",
+    response_model=SourcePublic,
+    responses={**LINKED_DATA, **ITEM_ERRORS},
+)
+def get_source(
+    request: Request, slug: SourceSlug, query: Annotated[SourceItemQuery, Query()], catalog: CatalogDep
+) -> Response:
     """A source's title, checksum, length and sections; its text is at `links.text`."""
-    return JSONBytesResponse(catalog.get_source(slug, fields=query.fields))
+    return item_response(request, catalog.get_source(slug, fields=query.fields))
 
 
 @router.get(
