@@ -1,11 +1,12 @@
-"""CORS: Starlette's middleware, whose refused preflights are RFC 9457 problems like every other error."""
+"""CORS: Starlette's middleware, whose refused preflights are RFC 9457 problems like every other error, and
+which does not split shared caches when any origin may read the API."""
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.web.problems import problem_response
 
@@ -31,3 +32,14 @@ class ProblemCORSMiddleware(CORSMiddleware):
                 await response(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+    async def send(self, message: Message, send: Send, request_headers: Headers) -> None:
+        """With `*` (and no credentials) every response carries `Access-Control-Allow-Origin: *`, whatever the
+        request's `Origin`, so the response does not depend on it and needs no `Vary: Origin` (which would keep
+        one copy per origin in every shared cache). With a list of origins, Starlette's answer, `Vary` and all."""
+        if not (self.allow_all_origins and not self.allow_credentials) or message["type"] != "http.response.start":
+            await super().send(message, send, request_headers)
+            return
+        message.setdefault("headers", [])
+        MutableHeaders(scope=message).update(self.simple_headers)
+        await send(message)

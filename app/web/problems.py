@@ -70,6 +70,15 @@ def problem_response(
     return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
+RFC_9110_TITLES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+"""RFC 9110's reason phrases where Python's `HTTPStatus` still has RFC 7231's ("Unprocessable Entity")."""
+
+
 def problem_body(
     status: int,
     detail: str,
@@ -82,7 +91,7 @@ def problem_body(
     `micromet serve`'s protocol writes itself before any app sees a request)."""
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_PREFIX + (kind or _KIND_BY_STATUS.get(status, "http-error")),
-        "title": HTTPStatus(status).phrase,
+        "title": RFC_9110_TITLES.get(status) or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         "instance": instance,
@@ -119,8 +128,22 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 
 async def _on_validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    params = [_invalid_param(error) for error in exc.errors()]
+    allowed = _query_parameters(request)
+    params = [_invalid_param(error, allowed) for error in exc.errors()]
     return await _on_problem(request, InvalidParametersError(params))
+
+
+def _query_parameters(request: Request) -> list[str]:
+    """The query parameters the matched route takes (a query model's fields, by alias), in declared order."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    names: list[str] = []
+    for param in dependant.query_params if dependant is not None else []:
+        annotation = param.field_info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            names += [field.alias or name for name, field in annotation.model_fields.items()]
+        else:
+            names.append(param.alias)
+    return names
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
@@ -188,10 +211,10 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     return problem_response(request, 500, "An unexpected error occurred.", kind="internal-error")
 
 
-def _invalid_param(error: Any) -> InvalidParam:
+def _invalid_param(error: Any, allowed: list[str]) -> InvalidParam:
     location, *rest = [str(part) for part in error.get("loc", ())] or ["request"]
     name = ".".join(rest) or location
     reason = error.get("msg", "invalid")
     if error.get("type") == "extra_forbidden":
-        reason = "Unknown parameter."
+        reason = f"Unknown parameter; allowed: {', '.join(allowed)}." if allowed else "Unknown parameter; none allowed."
     return InvalidParam(name=name, location=location, reason=reason)

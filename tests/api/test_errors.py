@@ -31,6 +31,36 @@ def test_a_422_lists_each_invalid_parameter(client: TestClient) -> None:
     assert sorted(param["name"] for param in body["invalid_params"]) == ["colour", "limit", "topic"]
 
 
+def test_an_unknown_parameter_lists_the_allowed_ones(client: TestClient) -> None:
+    body = assert_problem(client.get("/v1/detection-methods", params={"specimin": "blood"}), 422)
+
+    [param] = body["invalid_params"]
+    assert param["name"] == "specimin"
+    allowed = param["reason"].removeprefix("Unknown parameter; allowed: ").removesuffix(".").split(", ")
+    assert {"specimen", "invasiveness", "section", "code", "limit", "offset", "sort", "fields"} <= set(allowed)
+    # every name it lists is one the operation's OpenAPI parameters declare
+    operation = client.get("/openapi.json").json()["paths"]["/v1/detection-methods"]["get"]
+    assert set(allowed) == {parameter["name"] for parameter in operation["parameters"]}
+
+
+def test_a_parameter_on_a_route_that_takes_none_says_so(client: TestClient) -> None:
+    body = assert_problem(client.get("/v1/sources/understanding-micrometastases-in-cancer/text?x=1"), 422)
+
+    assert body["invalid_params"][0]["reason"] == "Unknown parameter; none allowed."
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "title"),
+    [
+        ("/v1/findings?limit=500", 422, "Unprocessable Content"),  # RFC 7231 said "Unprocessable Entity"
+        ("/v1/therapies/" + "x" * 9000, 414, "URI Too Long"),  # RFC 7231: "Request-URI Too Long"
+        ("/v1/treatments", 404, "Not Found"),
+    ],
+)
+def test_titles_are_rfc_9110_reason_phrases(client: TestClient, path: str, status: int, title: str) -> None:
+    assert assert_problem(client.get(path), status)["title"] == title
+
+
 def test_an_unexpected_error_is_a_500_problem_without_internals(tmp_path: Path) -> None:
     with fresh_client(tmp_path) as client:
 

@@ -86,3 +86,18 @@ def test_cors_origins_are_configurable(tmp_path: Path) -> None:
 
     assert allowed.headers["access-control-allow-origin"] == "https://allowed.example.org"
     assert "access-control-allow-origin" not in other.headers
+    # the answer depends on Origin, so shared caches must keep one copy per origin
+    assert "Origin" in allowed.headers["vary"]
+    assert "Origin" in other.headers["vary"]
+
+
+@pytest.mark.parametrize("headers", [{"Origin": "https://teaching.example.org"}, {"Origin": "null"}, {}])
+def test_with_any_origin_allowed_the_answer_does_not_vary_on_origin(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    """`*` is sent whatever the Origin (or none), so `Vary: Origin` would only split shared caches for nothing."""
+    response = client.get("/v1/therapies/chemotherapy", headers=headers)
+
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "origin" not in response.headers["vary"].lower()
+    assert response.headers["etag"] == client.get("/v1/therapies/chemotherapy").headers["etag"]
