@@ -70,6 +70,13 @@ class InvalidParametersError(ProblemError):
         self.params = listed
 
 
+class NotImplementedFormatError(ProblemError):
+    """A format the resource does not implement (oEmbed 1.0 answers an unsupported `format` with 501)."""
+
+    status = HTTPStatus.NOT_IMPLEMENTED
+    kind = "format-not-implemented"
+
+
 class ServiceUnavailableError(ProblemError):
     status = HTTPStatus.SERVICE_UNAVAILABLE
     kind = "service-unavailable"

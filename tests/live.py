@@ -40,6 +40,7 @@ def live_server(
         "MICROMET_DATABASE_URL": url,
         "MICROMET_SEED_DIR": str(seed_dir),
         "PYTHONPATH": str(PROJECT_ROOT),
+        "MICROMET_PUBLIC_URL": f"http://127.0.0.1:{port}",  # its own origin, for oEmbed and JSON-LD IRIs
         **(env or {}),
     }
     if cli_args is None:

@@ -6,6 +6,7 @@ attribution, and a link back to the canonical JSON. Links are absolute, from the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,9 +18,26 @@ from app.services.catalog import Catalog, Item
 
 CARD_WIDTH = 480
 CARD_HEIGHT = 320
+OEMBED_FORMATS = ("json", "xml")
+
+
+@dataclass(frozen=True)
+class CardSize:
+    """The box a card takes, in CSS pixels: what oEmbed declares, and what the card holds itself to (its text
+    scrolls inside when it is longer), so the declared size is the rendered one."""
+
+    width: int = CARD_WIDTH
+    height: int = CARD_HEIGHT
+
+
+def card_size(maxwidth: int | None, maxheight: int | None) -> CardSize:
+    """The default card, narrowed and shortened to an oEmbed consumer's limits (oEmbed 1.0: never larger)."""
+    return CardSize(min(CARD_WIDTH, maxwidth or CARD_WIDTH), min(CARD_HEIGHT, maxheight or CARD_HEIGHT))
+
 
 _STYLE = (
-    ".micromet-card{box-sizing:border-box;max-width:480px;margin:0;padding:16px 18px;border:1px solid #c9d1d9;"
+    ".micromet-card{box-sizing:border-box;max-width:100%;overflow:auto;margin:0;padding:16px 18px;"
+    "border:1px solid #c9d1d9;"
     "border-radius:8px;background:#fff;color:#1f2328;font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif}"
     ".micromet-card h3{margin:0 0 4px;font-size:18px}"
     ".micromet-card .micromet-card-kind{margin:0 0 8px;color:#57606a;font-size:12px;text-transform:uppercase;"
@@ -31,16 +49,22 @@ _STYLE = (
 
 
 def render_card(
-    kind: EntityKind, item: Item, *, source_title: str, section_heading: str | None, public_url: str
+    kind: EntityKind,
+    item: Item,
+    *,
+    source_title: str,
+    section_heading: str | None,
+    public_url: str,
+    size: CardSize = CardSize(),
 ) -> str:
-    """The card for one entity, as the JSON item represents it."""
+    """The card for one entity, as the JSON item represents it, in a box of exactly `size`."""
     self_url = public_url + item["links"]["self"]
     quotes = item.get("provenance") or []
     quote = f"<blockquote>“{escape(quotes[0]['quote'])}”</blockquote>" if quotes else ""
     where = f", section “{escape(section_heading)}”" if section_heading else ""
     return (
         f'<article class="micromet-card" lang="en" data-micromet-type="{escape(kind.name)}" '
-        f'data-micromet-slug="{escape(item["slug"])}">'
+        f'data-micromet-slug="{escape(item["slug"])}" style="width:{size.width}px;height:{size.height}px">'
         f"<style>{_STYLE}</style>"
         f'<p class="micromet-card-kind">{escape(kind.card_label)}</p>'
         f"<h3>{escape(item['name'])}</h3>"
@@ -52,7 +76,9 @@ def render_card(
     )
 
 
-def card_for(catalog: Catalog, kind: EntityKind, slug: str, public_url: str) -> tuple[str, Item]:
+def card_for(
+    catalog: Catalog, kind: EntityKind, slug: str, public_url: str, *, size: CardSize = CardSize()
+) -> tuple[str, Item]:
     """The card of one entity (a 404 problem when there is none), and the item it shows."""
     item = catalog.get_entity(kind, slug, fields=None, include=None)
     quotes = item.get("provenance") or []
@@ -61,7 +87,7 @@ def card_for(catalog: Catalog, kind: EntityKind, slug: str, public_url: str) -> 
         source = catalog.get_source(quotes[0]["source"], fields=None)
         section = catalog.get_section(quotes[0]["source"], quotes[0]["section"], fields=None)
         source_title, heading = source["title"], section.get("heading")
-    card = render_card(kind, item, source_title=source_title, section_heading=heading, public_url=public_url)
+    card = render_card(kind, item, source_title=source_title, section_heading=heading, public_url=public_url, size=size)
     return card, item
 
 
@@ -76,18 +102,14 @@ def item_for_url(url: str, public_url: str, kinds: Registry) -> tuple[EntityKind
     if (parts.scheme.lower(), parts.netloc.lower()) != (public.scheme.lower(), public.netloc.lower()):
         return None
     segments = parts.path.strip("/").split("/")
-    if segments[-1:] == ["card"]:
-        segments = segments[:-1]
     if len(segments) != 3 or segments[0] != API_PREFIX.strip("/"):
         return None
     kind = kinds.by_segment(segments[1])
     return None if kind is None else (kind, segments[2])
 
 
-def oembed_document(
-    item: Item, html: str, *, public_url: str, cache_age: int, maxwidth: int | None, maxheight: int | None
-) -> dict[str, Any]:
-    """oEmbed 1.0's `rich` response for a card: its HTML, at most the consumer's width and height."""
+def oembed_document(item: Item, html: str, *, public_url: str, cache_age: int, size: CardSize) -> dict[str, Any]:
+    """oEmbed 1.0's `rich` response for a card: its HTML, and the size that HTML takes."""
     return {
         "version": "1.0",
         "type": "rich",
@@ -96,8 +118,8 @@ def oembed_document(
         "provider_url": public_url,
         "cache_age": cache_age,
         "html": html,
-        "width": min(CARD_WIDTH, maxwidth or CARD_WIDTH),
-        "height": min(CARD_HEIGHT, maxheight or CARD_HEIGHT),
+        "width": size.width,
+        "height": size.height,
     }
 
 

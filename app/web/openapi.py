@@ -21,6 +21,7 @@ _DESCRIPTIONS = {
     414: "The path is longer than the limit (8 KiB by default).",
     422: "Invalid parameters: each is listed in `invalid_params`.",
     500: "Unexpected error; no internals are shown.",
+    501: "The format asked for is not implemented (oEmbed's answer to an unsupported `format`).",
     503: "The database is unavailable or not seeded yet.",
 }
 

@@ -10,6 +10,7 @@ import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
 
 from app.main import create_app
 from app.settings import Settings
@@ -48,4 +49,9 @@ def seeded_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     suppress_health_check=list(HealthCheck),
 )
 def test_every_operation_honours_its_contract(case: schemathesis.Case[Any]) -> None:
-    case.call_and_validate()
+    response = case.call()
+    if case.operation.path == "/v1/oembed" and response.status_code == 501:
+        # oEmbed 1.0 answers a format it does not implement with 501, a documented problem, not a server fault
+        case.validate_response(response, excluded_checks=[not_a_server_error])
+        return
+    case.validate_response(response)

@@ -14,7 +14,7 @@ from tests.api.helpers import assert_problem, invalid_names
 
 PUBLIC = "http://127.0.0.1:8000"
 CARD = "/v1/therapies/adjuvant-therapy/card"
-CARD_URL = f"{PUBLIC}{CARD}"
+ITEM_URL = f"{PUBLIC}/v1/therapies/adjuvant-therapy"
 TITLE = "Understanding Micrometastases in Cancer"
 
 
@@ -100,7 +100,6 @@ def test_a_card_for_nothing_is_a_404_or_422_problem(client: TestClient, path: st
     [
         f"{PUBLIC}/v1/therapies/adjuvant-therapy",
         "HTTP://127.0.0.1:8000/v1/therapies/adjuvant-therapy",
-        f"{PUBLIC}/v1/therapies/adjuvant-therapy/card",
         f"{PUBLIC}/v1/therapies/adjuvant-therapy?fields=name",
     ],
 )
@@ -112,14 +111,22 @@ def test_oembed_answers_a_rich_response_for_an_item_url(client: TestClient, url:
     assert body["title"] == "Adjuvant therapy"
     assert body["provider_name"] == "micromet"
     assert body["html"] == client.get(CARD).text
-    assert isinstance(body["width"], int)
-    assert isinstance(body["height"], int)
+    assert (body["width"], body["height"]) == (480, 320)
+    assert 'style="width:480px;height:320px"' in body["html"]  # the card holds itself to the declared size
 
 
-def test_oembed_honours_maxwidth_and_maxheight(client: TestClient) -> None:
-    body = client.get("/v1/oembed", params={"url": CARD_URL, "maxwidth": 200, "maxheight": 100}).json()
+@pytest.mark.parametrize(("maxwidth", "maxheight"), [(200, 100), (300, None), (None, 250), (1000, 1000)])
+def test_oembed_honours_maxwidth_and_maxheight_in_the_html_too(
+    client: TestClient, maxwidth: int | None, maxheight: int | None
+) -> None:
+    params = {"url": ITEM_URL} | {
+        name: str(value) for name, value in (("maxwidth", maxwidth), ("maxheight", maxheight)) if value
+    }
+    body = client.get("/v1/oembed", params=params).json()
 
-    assert (body["width"], body["height"]) == (200, 100)
+    assert body["width"] == min(480, maxwidth or 480)
+    assert body["height"] == min(320, maxheight or 320)
+    assert f'style="width:{body["width"]}px;height:{body["height"]}px"' in body["html"]
 
 
 @pytest.mark.parametrize(
@@ -133,6 +140,7 @@ def test_oembed_honours_maxwidth_and_maxheight(client: TestClient) -> None:
         "file:///etc/passwd",
         "javascript:alert(1)",
         "/v1/therapies/adjuvant-therapy",
+        f"{PUBLIC}/v1/therapies/adjuvant-therapy/card",  # the card's own URL is not the item's
         "v1/therapies/adjuvant-therapy",
         "//evil.example/v1/therapies/adjuvant-therapy",
         f"//{PUBLIC.removeprefix('http://')}/v1/therapies/adjuvant-therapy",
@@ -144,8 +152,8 @@ def test_oembed_for_a_url_that_is_not_an_item_of_this_api_is_a_404(client: TestC
 
 
 def test_oembed_answers_the_same_response_in_xml(client: TestClient) -> None:
-    as_json = client.get("/v1/oembed", params={"url": CARD_URL, "maxwidth": 200}).json()
-    response = client.get("/v1/oembed", params={"url": CARD_URL, "maxwidth": 200, "format": "xml"})
+    as_json = client.get("/v1/oembed", params={"url": ITEM_URL, "maxwidth": 200}).json()
+    response = client.get("/v1/oembed", params={"url": ITEM_URL, "maxwidth": 200, "format": "xml"})
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/xml")
@@ -156,15 +164,24 @@ def test_oembed_answers_the_same_response_in_xml(client: TestClient) -> None:
 
 
 def test_oembed_xml_escapes_the_card_html(client: TestClient) -> None:
-    body = client.get("/v1/oembed", params={"url": CARD_URL, "format": "xml"}).text
+    body = client.get("/v1/oembed", params={"url": ITEM_URL, "format": "xml"}).text
 
     assert "&lt;article" in body
     assert all(len(field) == 0 for field in ElementTree.fromstring(body))  # the card's tags are text, not elements
 
 
 @pytest.mark.parametrize("oembed_format", ["yaml", "", "JSON", "json,xml"])
-def test_oembed_formats_other_than_json_and_xml_are_a_422(client: TestClient, oembed_format: str) -> None:
-    response = client.get("/v1/oembed", params={"url": CARD_URL, "format": oembed_format})
+def test_oembed_formats_other_than_json_and_xml_are_a_501(client: TestClient, oembed_format: str) -> None:
+    """oEmbed 1.0 (section 2.3.5): a provider that does not support the requested format answers 501."""
+    response = client.get("/v1/oembed", params={"url": ITEM_URL, "format": oembed_format})
+
+    body = assert_problem(response, 501)
+    assert body["title"] == "Not Implemented"
+    assert "json or xml" in body["detail"]
+
+
+def test_a_format_too_long_to_be_a_format_is_a_422(client: TestClient) -> None:
+    response = client.get("/v1/oembed", params={"url": ITEM_URL, "format": "x" * 33})
 
     assert invalid_names(assert_problem(response, 422)) == ["format"]
 

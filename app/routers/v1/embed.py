@@ -7,11 +7,11 @@ from pydantic import Field
 from starlette.responses import HTMLResponse, Response
 
 from app.deps import CatalogDep
-from app.errors import NotFoundError, shown
+from app.errors import NotFoundError, NotImplementedFormatError, shown
 from app.models.oembed import OEmbedPublic
 from app.models.query import ASCII_DIGITS, NoQuery
 from app.models.registry import Registry
-from app.services.cards import card_for, item_for_url, oembed_document, oembed_xml
+from app.services.cards import OEMBED_FORMATS, card_for, card_size, item_for_url, oembed_document, oembed_xml
 from app.web.openapi import ITEM_ERRORS, problem_responses
 from app.web.responses import JSONBytesResponse
 
@@ -27,7 +27,13 @@ class OEmbedQuery(NoQuery):
         "scheme-relative URL, or another host, is a 404. It is never fetched.",
         examples=["http://127.0.0.1:8000/v1/therapies/adjuvant-therapy"],
     )
-    format: Literal["json", "xml"] = Field(default="json", description="oEmbed's two formats: `json` or `xml`.")
+    format: str = Field(
+        default="json",
+        max_length=32,
+        description="`json` or `xml`; any other format is a 501, as oEmbed 1.0 specifies (not a 422: the value is "
+        "well formed, the provider just does not implement it).",
+        json_schema_extra={"enum": ["json", "xml"]},
+    )
     maxwidth: Annotated[int, Field(ge=1, le=10_000), ASCII_DIGITS] | None = Field(
         default=None, description="Largest width the consumer can show."
     )
@@ -76,27 +82,25 @@ def embed_router(kinds: Registry) -> APIRouter:
                 "content": {"application/json": {}, OEMBED_XML: {}},
                 "description": "An oEmbed 1.0 `rich` response, as JSON or, for `format=xml`, as XML.",
             },
-            **problem_responses(404, 422, 500, 503),
+            **problem_responses(404, 422, 500, 501, 503),
         },
     )
     def oembed(request: Request, query: Annotated[OEmbedQuery, Query()], catalog: CatalogDep) -> Response:
         """An oEmbed 1.0 `rich` response whose `html` is the item's card."""
         settings = request.app.state.settings
         public_url = settings.public_url
+        if query.format not in OEMBED_FORMATS:
+            raise NotImplementedFormatError(
+                f"oEmbed format {shown(query.format)!r} is not implemented; use {' or '.join(OEMBED_FORMATS)}."
+            )
         target = item_for_url(query.url, public_url, kinds)
         if target is None:
             raise NotFoundError(
                 f"{shown(query.url)!r} is not an item URL of this API ({public_url}/v1/{{type}}/{{slug}})."
             )
-        html, item = card_for(catalog, *target, public_url)
-        document = oembed_document(
-            item,
-            html,
-            public_url=public_url,
-            cache_age=settings.cache_max_age,
-            maxwidth=query.maxwidth,
-            maxheight=query.maxheight,
-        )
+        size = card_size(query.maxwidth, query.maxheight)
+        html, item = card_for(catalog, *target, public_url, size=size)
+        document = oembed_document(item, html, public_url=public_url, cache_age=settings.cache_max_age, size=size)
         if query.format == "xml":
             return Response(oembed_xml(document), media_type=OEMBED_XML)
         return JSONBytesResponse(document)
