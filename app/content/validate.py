@@ -142,6 +142,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
         entities[entity_type] = rows
 
     problems += _formula_starts(content, sections)
+    problems += _empty_texts(content)
     if problems:
         raise ContentError(problems)
     dataset = ValidatedDataset(
@@ -169,6 +170,23 @@ def _formula_starts(content: CuratedContent, sections: list[Section]) -> list[st
         for label, document in texts
         for where, value in _strings(document, "")
         if value.startswith(FORMULA_STARTS)
+    ]
+
+
+def _empty_texts(content: CuratedContent) -> list[str]:
+    """Every empty text of the curated files: a field says something or is null, so that an empty CSV cell can
+    only mean null (the data package declares it so)."""
+    texts: list[tuple[str, Any]] = [(f"source {content.source.slug!r}", content.source.model_dump(mode="json"))]
+    texts += [
+        (f"{entity_type} {item.slug!r}", item.model_dump(mode="json"))
+        for entity_type, items in content.entities.items()
+        for item in items
+    ]
+    return [
+        f"{label}: {where} is empty; write null (or leave the field out) where the article says nothing"
+        for label, document in texts
+        for where, value in _strings(document, "")
+        if not value.strip()
     ]
 
 

@@ -7,11 +7,9 @@ rows in a fixed order, no timestamps but the dataset's own.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -22,6 +20,14 @@ from app.models import RELATION_KINDS, EntityType, MatchType
 from app.models.registry import ENTITY_KINDS, EntityKind, Registry
 from app.models.urls import item_url, section_url, source_url
 from app.services.catalog import Catalog, Item
+from app.services.datapackage import (
+    csv_bytes,
+    descriptor,
+    kind_columns,
+    normalized_tables,
+    relation_columns,
+    section_columns,
+)
 
 NCIT_URI = "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl"
 
@@ -44,6 +50,9 @@ SCHEMA_ORG_TYPES: dict[str, str] = {EntityType.SOURCE: "ScholarlyArticle", Entit
 """The schema.org types of sources and sections; each entity kind declares its own (`schema_org_type`)."""
 
 _LIST_SEPARATOR = " | "
+
+ZIP_FILE_MODE = 0o100644
+"""A regular file, readable by all (zipfile's default, 0, unpacks as 0600 with some tools)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,7 @@ class Export:
             for file in [*self.files, ExportFile("manifest.json", "application/json", self.manifest_bytes())]:
                 info = zipfile.ZipInfo(file.name, date_time=(1980, 1, 1, 0, 0, 0))  # fixed: same bytes every time
                 info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = ZIP_FILE_MODE << 16
                 archive.writestr(info, file.content)
         return ExportFile(f"micromet-{self.dataset_version}-csv.zip", "application/zip", buffer.getvalue())
 
@@ -118,12 +128,16 @@ def build_export(catalog: Catalog, export_format: ExportFormat, public_url: str)
         content = b"".join(orjson.dumps(line, option=orjson.OPT_SORT_KEYS) + b"\n" for line in lines)
         files = [ExportFile(f"{stem}.ndjson", MEDIA_TYPES[export_format], content)]
     elif export_format is ExportFormat.CSV:
-        files = [
-            ExportFile(f"{kind.name}.csv", MEDIA_TYPES[export_format], _csv(kind, entities[kind.name]))
-            for kind in kinds
-        ]
-        files.append(ExportFile("section.csv", MEDIA_TYPES[export_format], _sections_csv(sections)))
-        files.append(ExportFile("relation.csv", MEDIA_TYPES[export_format], _relations_csv(entities)))
+        contents = {kind.name: _csv(kind, entities[kind.name]) for kind in kinds}
+        schemas = {kind.name: kind_columns(kind, csv_columns(kind)) for kind in kinds}
+        contents["section"], schemas["section"] = _sections_csv(sections), section_columns()
+        contents["relation"], schemas["relation"] = _relations_csv(entities), relation_columns()
+        texts = {source["slug"]: catalog.source_text(source["slug"]) for source in sources}
+        for name, (columns, rows) in normalized_tables(kinds, entities, sources, texts).items():
+            contents[name], schemas[name] = csv_bytes([column["name"] for column in columns], rows), columns
+        files = [ExportFile(f"{name}.csv", MEDIA_TYPES[export_format], content) for name, content in contents.items()]
+        package = descriptor(version, schemas, contents, kinds)
+        files.append(ExportFile("datapackage.json", "application/json", package))
     else:
         dataset_node = {
             "@id": f"urn:micromet:dataset:{version}",
@@ -148,18 +162,9 @@ def csv_columns(kind: EntityKind) -> list[str]:
 _COMMON_COLUMNS = {"slug", "name", "summary", "synonyms", "position"}
 
 
-def _csv_bytes(columns: list[str], rows: Iterable[Iterable[Any]]) -> bytes:
-    """A header and rows as UTF-8 CSV with `\n` line ends (None is an empty cell)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 def _csv(kind: EntityKind, items: list[Item]) -> bytes:
     columns = csv_columns(kind)
-    return _csv_bytes(columns, (_csv_row(item, columns) for item in items))
+    return csv_bytes(columns, (_csv_row(item, columns) for item in items))
 
 
 def _csv_row(item: Item, columns: list[str]) -> list[Any]:
@@ -197,7 +202,7 @@ def _relations_csv(entities: dict[str, list[Item]]) -> bytes:
         for item in items
         for predicate, ref, quote in _outgoing(item)
     )
-    return _csv_bytes(RELATION_COLUMNS, rows)
+    return csv_bytes(RELATION_COLUMNS, rows)
 
 
 def _outgoing(item: Item) -> list[tuple[str, Item, Item]]:
@@ -211,7 +216,7 @@ def _outgoing(item: Item) -> list[tuple[str, Item, Item]]:
 
 def _sections_csv(sections: list[Item]) -> bytes:
     columns = ["source_slug", "slug", "position", "heading", "start", "end", "text"]
-    return _csv_bytes(columns, ([item.get(key) for key in columns] for item in sections))
+    return csv_bytes(columns, ([item.get(key) for key in columns] for item in sections))
 
 
 LINK = {"@type": "@id"}

@@ -98,7 +98,10 @@ def test_csv_is_a_zip_of_one_file_per_type_with_stable_columns_and_the_manifest(
     manifest = json.loads(archive.read("manifest.json"))
 
     names = {entry["name"] for entry in manifest["files"]}
-    assert names == {f"{kind}.csv" for kind in counts if kind != "source"} | {"relation.csv"}
+    per_type = {f"{kind}.csv" for kind in counts if kind != "source"} | {"relation.csv"}
+    # the data package adds its normalized tables and descriptor (tests/api/test_datapackage.py)
+    package = {f"{name}.csv" for name in ("source", "entity", "synonym", "code", "quote", "quote_support")}
+    assert names == per_type | package | {"datapackage.json"}
     for entry in manifest["files"]:
         assert sha256(archive.read(entry["name"])) == entry["sha256"]
     therapies = list(csv.reader(io.StringIO(archive.read("therapy.csv").decode())))
