@@ -191,3 +191,11 @@ def test_formula_characters_inside_a_text_are_fine(seed_dir: Path) -> None:
     write_items(seed_dir, "therapies.yaml", items)
 
     assert build_dataset(seed_dir).entities
+
+
+def test_an_empty_text_is_refused_so_that_an_empty_csv_cell_means_null(seed_dir: Path) -> None:
+    items = read_items(seed_dir, "challenges.yaml")
+    items[0]["limits"] = " "
+    write_items(seed_dir, "challenges.yaml", items)
+
+    assert f"challenge {items[0]['slug']!r}: limits is empty; write null" in problems_of(seed_dir)
