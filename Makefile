@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint check bench fuzz soak compare clean
+.PHONY: run test test-fast lint check bench fuzz soak compare examples clean
 
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -39,6 +39,9 @@ bench: $(STAMP) ## Benchmark micromet against the FastAPI ceiling with wrk; writ
 
 fuzz: $(STAMP) ## Deep contract fuzzing: schemathesis, all checks and phases, positive+negative, 500 examples/operation
 	$(BIN)/python -m bench.fuzz
+
+examples: $(STAMP) ## Write app/web/openapi_examples.json: a real answer of every operation, for the OpenAPI document
+	$(BIN)/python -m bench.openapi_examples
 
 compare: $(STAMP) ## Compare the API's answers to a few hundred requests with revision $(BASE) (default HEAD), byte for byte
 	$(BIN)/python -m bench.behaviour --base $(or $(BASE),HEAD)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -62,9 +65,40 @@ def build_openapi(app: FastAPI, choices: Callable[[], dict[str, list[str]]] | No
         schemas["Problem"] = problem
         _add_enums(document, current)
         _add_guard_responses(document)
+        _add_examples(document)
         document["x-filter-choices"] = current
-        app.openapi_schema = document
+        public_url = app.state.settings.public_url if hasattr(app.state, "settings") else DOCUMENTED_ORIGIN
+        app.openapi_schema = json.loads(json.dumps(document).replace(PUBLIC_URL_PLACEHOLDER, public_url))
     return app.openapi_schema
+
+
+PUBLIC_URL_PLACEHOLDER = "__PUBLIC_URL__"
+"""Stands for `MICROMET_PUBLIC_URL` in examples; the document is served with the real origin in its place."""
+DOCUMENTED_ORIGIN = "http://127.0.0.1:8000"
+EXAMPLES_FILE = Path(__file__).with_name("openapi_examples.json")
+"""A real answer of each operation for each media type of its 200 (`make examples` writes it from the seeded
+content; a test fails when it is stale)."""
+
+
+@cache
+def _examples() -> dict[str, dict[str, Any]]:
+    if not EXAMPLES_FILE.is_file():
+        return {}
+    examples: dict[str, dict[str, Any]] = json.loads(EXAMPLES_FILE.read_text(encoding="utf-8"))
+    return examples
+
+
+def _add_examples(document: dict[str, Any]) -> None:
+    for path, answers in _examples().items():
+        operation = document["paths"].get(path, {}).get("get")
+        if operation is None:
+            continue
+        content = operation["responses"].get("200", {}).get("content", {})
+        for media_type, value in answers.items():
+            if media_type in content:
+                content[media_type]["examples"] = {
+                    "dataset": {"summary": "A real answer, from the curated content", "value": value}
+                }
 
 
 COLLECTION_ERRORS = problem_responses(422, 500, 503)

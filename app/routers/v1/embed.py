@@ -12,7 +12,7 @@ from app.models.oembed import OEmbedPublic
 from app.models.query import ASCII_DIGITS, NoQuery
 from app.models.registry import Registry
 from app.services.cards import OEMBED_FORMATS, card_for, card_size, item_for_url, oembed_document, oembed_xml
-from app.web.openapi import ITEM_ERRORS, problem_responses
+from app.web.openapi import ITEM_ERRORS, PUBLIC_URL_PLACEHOLDER, problem_responses
 from app.web.responses import JSONBytesResponse
 
 OEMBED_XML = "text/xml"
@@ -25,7 +25,7 @@ class OEmbedQuery(NoQuery):
         max_length=2000,
         description="An absolute item URL of this API on its public origin (`MICROMET_PUBLIC_URL`); a relative or "
         "scheme-relative URL, or another host, is a 404. It is never fetched.",
-        examples=["http://127.0.0.1:8000/v1/therapies/adjuvant-therapy"],
+        examples=[f"{PUBLIC_URL_PLACEHOLDER}/v1/therapies/adjuvant-therapy"],
     )
     format: str = Field(
         default="json",
