@@ -146,6 +146,14 @@ class _Responses:
         return response
 
 
+def _card_path(collection: str, slug: str) -> str:
+    """A card's path, given its collection (`therapies`) or its type (`therapy`): one thing, either spelling."""
+    kind = ENTITY_KINDS.by_segment(collection)
+    if kind is None:
+        kind = next((kind for kind in ENTITY_KINDS if kind.name == collection), None)
+    return f"{collection_url(kind.segment if kind is not None else collection)}/{slug}/card"
+
+
 def _url(path: str, params: Params | None) -> httpx.URL:
     return httpx.URL(path, params={k: v for k, v in (params or {}).items() if v is not None})
 
@@ -260,7 +268,8 @@ class Client:
         return ExportManifest.model_validate(self.get_json("/v1/export/manifest", {"format": format}))
 
     def card(self, collection: str, slug: str) -> str:
-        return self.request(f"/v1/{collection}/{slug}/card").text
+        """The embeddable card; `collection` is the collection (`therapies`) or the type (`therapy`)."""
+        return self.request(_card_path(collection, slug)).text
 
     def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> OEmbedPublic:
         """oEmbed's JSON for an absolute item URL on the API's public origin (the API's `format=xml` is for
@@ -331,7 +340,7 @@ class AsyncClient:
         return ExportManifest.model_validate(await self.get_json("/v1/export/manifest", {"format": format}))
 
     async def card(self, collection: str, slug: str) -> str:
-        return (await self.request(f"/v1/{collection}/{slug}/card")).text
+        return (await self.request(_card_path(collection, slug))).text
 
     async def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> OEmbedPublic:
         params = {"url": url, "maxwidth": maxwidth, "maxheight": maxheight}

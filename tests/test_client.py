@@ -90,6 +90,9 @@ def test_search_sections_text_meta_export_and_embed(api: Client) -> None:
     assert api.export_manifest().dataset_version == api.meta().dataset_version
     assert api.export("ndjson").count(b"\n") == sum(api.meta().counts.values())
     assert "micromet-card" in api.card("therapies", "adjuvant-therapy")
+    # one thing, either spelling: the type's name gives the same card as its collection
+    assert api.card("therapy", "adjuvant-therapy") == api.card("therapies", "adjuvant-therapy")
+    assert api.card("research-direction", "nanotechnology") == api.card("research-directions", "nanotechnology")
     assert api.oembed("http://127.0.0.1:8000/v1/therapies/adjuvant-therapy").type == "rich"
     assert api.oembed("http://127.0.0.1:8000/v1/therapies/adjuvant-therapy", maxwidth=200).width == 200
     assert api.healthz().status == "ok"
