@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 import httpx
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from app.models.challenge import ChallengePublic
 from app.models.concept import ConceptPublic
@@ -146,6 +147,22 @@ class _Responses:
         return response
 
 
+@cache
+def sparse(model: type[ModelT]) -> type[ModelT]:
+    """The model with every field optional: what a `fields=` answer (a sparse fieldset) validates as. Fields
+    left out are None. (Statically it is still `model`; a fully typed partial comes with the standalone client.)"""
+    optional: dict[str, Any] = {
+        name: (field.annotation | None, None)  # type: ignore[operator]
+        for name, field in model.model_fields.items()
+    }
+    partial: type[ModelT] = create_model(f"Sparse{model.__name__}", __base__=model, **optional)
+    return partial
+
+
+def _model_for(model: type[ModelT], params: Params) -> type[ModelT]:
+    return sparse(model) if params.get("fields") else model
+
+
 def _card_path(collection: str, slug: str) -> str:
     """A card's path, given its collection (`therapies`) or its type (`therapy`): one thing, either spelling."""
     kind = ENTITY_KINDS.by_segment(collection)
@@ -165,7 +182,8 @@ class Collection(Generic[ModelT]):
         self._client, self._path, self._model = client, path, model
 
     def list(self, **params: Any) -> Page[ModelT]:
-        return Page[self._model].model_validate(self._client.get_json(self._path, params))  # type: ignore[name-defined]
+        model = _model_for(self._model, params)
+        return Page[model].model_validate(self._client.get_json(self._path, params))  # type: ignore[valid-type]
 
     def iterate(self, **params: Any) -> Iterator[ModelT]:
         """Every item, page after page (`limit` sets the page size, 100 by default)."""
@@ -178,7 +196,8 @@ class Collection(Generic[ModelT]):
                 return
 
     def get(self, slug: str, **params: Any) -> ModelT:
-        return self._model.model_validate(self._client.get_json(f"{self._path}/{slug}", params))
+        model = _model_for(self._model, params)
+        return model.model_validate(self._client.get_json(f"{self._path}/{slug}", params))
 
 
 class AsyncCollection(Generic[ModelT]):
@@ -188,8 +207,8 @@ class AsyncCollection(Generic[ModelT]):
         self._client, self._path, self._model = client, path, model
 
     async def list(self, **params: Any) -> Page[ModelT]:
-        body = await self._client.get_json(self._path, params)
-        return Page[self._model].model_validate(body)  # type: ignore[name-defined]
+        model = _model_for(self._model, params)
+        return Page[model].model_validate(await self._client.get_json(self._path, params))  # type: ignore[valid-type]
 
     async def iterate(self, **params: Any) -> AsyncIterator[ModelT]:
         params = {"limit": MAX_LIMIT, **params, "offset": params.get("offset", 0)}
@@ -202,7 +221,8 @@ class AsyncCollection(Generic[ModelT]):
                 return
 
     async def get(self, slug: str, **params: Any) -> ModelT:
-        return self._model.model_validate(await self._client.get_json(f"{self._path}/{slug}", params))
+        body = await self._client.get_json(f"{self._path}/{slug}", params)
+        return _model_for(self._model, params).model_validate(body)
 
 
 class Client:

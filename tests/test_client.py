@@ -150,3 +150,15 @@ def test_the_clients_collections_are_the_registrys_and_their_static_types_match(
     assert {name for name in Client.__annotations__ if not name.startswith("_")} == set(expected)
     client.close()
     anyio.run(async_client.aclose)
+
+
+def test_a_sparse_fieldset_validates_and_leaves_the_other_fields_none(api: Client) -> None:
+    """The API's sparse answer (`fields=name`) is not a full item; the client does not refuse it."""
+    therapy = api.therapies.get("adjuvant-therapy", fields="name")
+    page = api.findings.list(fields="name,topic", limit=2)
+
+    assert (therapy.type, therapy.slug, therapy.name) == ("therapy", "adjuvant-therapy", "Adjuvant therapy")
+    assert therapy.summary is None  # not asked for
+    assert [finding.topic for finding in page.items] != [None, None]
+    assert all(finding.summary is None for finding in page.items)
+    assert api.therapies.get("adjuvant-therapy").summary  # without fields=, the full model
