@@ -154,7 +154,17 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
         allow_origins=settings.cors_allow_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
         allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"],
-        expose_headers=["Link", "ETag", "Last-Modified"],
+        # What a page's script may read besides the safelisted headers: paging, validators, and an export's
+        # dataset version, file name and digests (so a browser app can check what it downloaded).
+        expose_headers=[
+            "Link",
+            "ETag",
+            "X-Dataset-Version",
+            "Content-Disposition",
+            "Repr-Digest",
+            "Content-Digest",
+            "X-Content-SHA256",
+        ],
         allow_credentials=False,
         max_age=600,
     )

@@ -32,8 +32,9 @@ class Getter(Protocol):
     def get(self, url: str, *, headers: dict[str, str]) -> Any: ...
 
 
-def concrete_url(path: str, operation: dict[str, Any]) -> str:
-    """The operation's path with its parameters' examples filled in, and its required query parameters."""
+def concrete_url(path: str, operation: dict[str, Any], media_type: str) -> str:
+    """The operation's path with its parameters' examples filled in, its required query parameters, and a
+    `format` parameter's value for the media type where the operation chooses it so (oEmbed's `format=xml`)."""
     query: dict[str, str] = {}
     for parameter in operation.get("parameters", []):
         schema = parameter.get("schema", {})
@@ -45,6 +46,9 @@ def concrete_url(path: str, operation: dict[str, Any]) -> str:
             query[parameter["name"]] = value
         elif parameter["in"] == "query" and parameter["name"] == "limit":
             query["limit"] = "2"
+        elif parameter["in"] == "query" and parameter["name"] == "format":
+            chosen = [value for value in schema.get("enum", []) if value in media_type.split("/")[-1]]
+            query.update({"format": chosen[0]} if chosen else {})
     return str(httpx.URL(path, params=query))
 
 
@@ -56,11 +60,13 @@ def collect(client: Getter) -> dict[str, dict[str, Any]]:
         operation = operations.get("get")
         if operation is None or path in SKIPPED_PATHS:
             continue
-        url = concrete_url(path, operation)
         for media_type in operation["responses"].get("200", {}).get("content", {}):
+            url = concrete_url(path, operation, media_type)
             response = client.get(url, headers={"Accept": media_type})
             if response.status_code != 200:
                 raise RuntimeError(f"{url} ({media_type}) answered {response.status_code}: {response.text[:200]}")
+            if not response.headers["content-type"].startswith(media_type):
+                raise RuntimeError(f"{url} answered {response.headers['content-type']} when asked for {media_type}")
             value = response.json() if media_type.endswith("json") else response.text
             examples.setdefault(path, {})[media_type] = value
     encoded = json.dumps(examples, ensure_ascii=False).replace(DOCUMENTED_ORIGIN, PUBLIC_URL_PLACEHOLDER)

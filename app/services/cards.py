@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from xml.etree import ElementTree
 
 from app.models.registry import EntityKind, Registry
@@ -101,7 +101,7 @@ def item_for_url(url: str, public_url: str, kinds: Registry) -> tuple[EntityKind
     public = urlsplit(public_url)
     if (parts.scheme.lower(), parts.netloc.lower()) != (public.scheme.lower(), public.netloc.lower()):
         return None
-    segments = parts.path.strip("/").split("/")
+    segments = [unquote(segment) for segment in parts.path.removeprefix("/").removesuffix("/").split("/")]
     if len(segments) != 3 or segments[0] != API_PREFIX.strip("/"):
         return None
     kind = kinds.by_segment(segments[1])

@@ -139,12 +139,7 @@ def build_export(catalog: Catalog, export_format: ExportFormat, public_url: str)
         package = descriptor(version, schemas, contents, kinds)
         files.append(ExportFile("datapackage.json", "application/json", package))
     else:
-        dataset_node = {
-            "@id": f"urn:micromet:dataset:{version}",
-            "@type": "Dataset",
-            "version": version,
-            "dateModified": generated_at,
-        }
+        dataset_node = {"@id": f"urn:micromet:dataset:{version}", "@type": "Dataset", "version": version}
         graph = [dataset_node, *(jsonld_node(item, public_url, kinds) for item in [*sources, *sections])]
         graph += [jsonld_node(item, public_url, kinds) for items in entities.values() for item in items]
         graph_document: dict[str, Any] = {"@context": JSONLD_CONTEXT, "@graph": graph}
@@ -244,18 +239,19 @@ def code_uri(code: dict[str, Any]) -> str:
     return f"{code['system']}/{code['code']}"
 
 
-def jsonld_node(item: Item, base: str, kinds: Registry = ENTITY_KINDS) -> dict[str, Any]:
+def jsonld_node(item: Item, base: str, kinds: Registry = ENTITY_KINDS, *, path: str | None = None) -> dict[str, Any]:
     """One item as a schema.org node: its type, name, text, provenance as citations, and its vocabulary codes
     as SKOS mappings (`skos:exactMatch`, `skos:broadMatch`, `skos:narrowMatch`, `skos:relatedMatch`); exact
     matches are also schema.org's `sameAs`, every other code `relatedLink`, never `sameAs`. Every IRI is
     absolute, on `base` (the public URL), so a saved file converts to RDF whole with no base of its own.
 
     A sparse item (`fields=`) gives the node of the properties its fields hold; `@id`, `@type` and
-    `identifier` always come, as `type` and `slug` always do."""
+    `identifier` always come, as `type` and `slug` always do (`path`, the item's URL path, gives the `@id` of a
+    sparse section, which does not know its source)."""
     kind: str = item["type"]
     links = item.get("links")
     node: dict[str, Any] = {
-        "@id": base + (links["self"] if links else _self_url(kinds, item)),
+        "@id": base + (links["self"] if links else path or _self_url(kinds, item)),
         "@type": SCHEMA_ORG_TYPES.get(kind) or kinds[kind].schema_org_type,
         "identifier": item["slug"],
     }

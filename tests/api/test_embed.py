@@ -101,6 +101,8 @@ def test_a_card_for_nothing_is_a_404_or_422_problem(client: TestClient, path: st
         f"{PUBLIC}/v1/therapies/adjuvant-therapy",
         "HTTP://127.0.0.1:8000/v1/therapies/adjuvant-therapy",
         f"{PUBLIC}/v1/therapies/adjuvant-therapy?fields=name",
+        f"{PUBLIC}/v1/therapies/adjuvant%2Dtherapy",  # the same URL, percent-encoded (RFC 3986)
+        f"{PUBLIC}/v1/therapies/adjuvant-therapy/",
     ],
 )
 def test_oembed_answers_a_rich_response_for_an_item_url(client: TestClient, url: str) -> None:
@@ -141,6 +143,7 @@ def test_oembed_honours_maxwidth_and_maxheight_in_the_html_too(
         "javascript:alert(1)",
         "/v1/therapies/adjuvant-therapy",
         f"{PUBLIC}/v1/therapies/adjuvant-therapy/card",  # the card's own URL is not the item's
+        f"{PUBLIC}//v1/therapies/adjuvant-therapy",  # an empty path segment
         "v1/therapies/adjuvant-therapy",
         "//evil.example/v1/therapies/adjuvant-therapy",
         f"//{PUBLIC.removeprefix('http://')}/v1/therapies/adjuvant-therapy",

@@ -55,7 +55,8 @@ def test_cors_allows_any_origin_without_credentials(client: TestClient) -> None:
 
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
-    assert "link" in response.headers["access-control-expose-headers"].lower()
+    exposed = {name.strip().lower() for name in response.headers["access-control-expose-headers"].split(",")}
+    assert {"link", "etag", "x-dataset-version", "repr-digest", "content-digest", "x-content-sha256"} <= exposed
 
 
 def test_cors_preflight_allows_get_head_and_options(client: TestClient) -> None:

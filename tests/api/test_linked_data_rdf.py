@@ -141,3 +141,27 @@ def test_a_section_node_is_part_of_its_source(client: TestClient) -> None:
 
     assert node["@id"] == f"{public_url(client)}/v1/sources/{SOURCE}/sections/prognosis"
     assert node["isPartOf"] == {"@id": f"{public_url(client)}/v1/sources/{SOURCE}"}
+
+
+SECTION = f"/v1/sources/{SOURCE}/sections/prognosis"
+
+
+@pytest.mark.parametrize("fields", ["heading", "text", "start,end", "position", "relations", "source_slug", "links"])
+def test_a_sparse_section_answers_json_ld_with_its_iri(client: TestClient, fields: str) -> None:
+    """A section's sparse fieldset may leave out its source; its node still names itself (a 500 before)."""
+    response = client.get(f"{SECTION}?fields={fields}", headers={"Accept": LD_JSON})
+
+    assert response.status_code == 200, response.text
+    assert response.json()["@id"] == public_url(client) + SECTION
+    assert response.json()["@type"] == "CreativeWork"
+
+
+def test_the_export_is_the_same_bytes_whatever_seed_made_it(client: TestClient) -> None:
+    """The JSON-LD names the dataset by its version only, not by when this database was seeded, so replicas
+    seeded apart serve the same file for the same dataset version."""
+    graph = client.get("/v1/export?format=jsonld").json()["@graph"]
+    generated_at = client.get("/v1/meta").json()["generated_at"]
+
+    [dataset] = [node for node in graph if node["@type"] == "Dataset"]
+    assert set(dataset) == {"@id", "@type", "version"}
+    assert generated_at not in client.get("/v1/export?format=jsonld").text

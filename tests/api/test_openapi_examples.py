@@ -50,6 +50,13 @@ def test_every_json_example_validates_against_its_schema(client: TestClient) -> 
     assert checked >= 20
 
 
+def test_each_example_is_in_its_own_media_type(client: TestClient) -> None:
+    oembed = client.get("/openapi.json").json()["paths"]["/v1/oembed"]["get"]["responses"]["200"]["content"]
+
+    assert oembed["text/xml"]["examples"]["dataset"]["value"].startswith("<?xml")
+    assert oembed["application/json"]["examples"]["dataset"]["value"]["type"] == "rich"
+
+
 def test_examples_are_built_from_the_public_url(tmp_path: Path) -> None:
     with fresh_client(tmp_path, public_url="https://api.example.org") as client:
         document = client.get("/openapi.json").json()

@@ -30,7 +30,7 @@ def item_response(request: Request, item: dict[str, Any]) -> Response:
     if negotiate(request.headers.get("accept", "")) == LD_JSON:
         kinds = request.app.state.entity_kinds
         base = request.app.state.settings.public_url
-        node = jsonld_node(item, base, kinds)
+        node = jsonld_node(item, base, kinds, path=request.url.path)
         embedded = item.get("embedded", {}).values()
         included = [jsonld_node(entity, base, kinds) for entities in embedded for entity in entities]
         if included:
