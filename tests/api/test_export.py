@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -296,3 +297,21 @@ def test_jsonld_links_each_entity_to_what_it_states_a_relation_with(client: Test
     ]
     assert len(targets) == 32
     assert all(target.removeprefix(base) in nodes for target in targets)
+
+
+@pytest.mark.parametrize("export_format", list(MEDIA))
+def test_the_export_headers_are_documented_and_answer_as_documented(client: TestClient, export_format: str) -> None:
+    declared = client.get("/openapi.json").json()["paths"]["/v1/export"]["get"]["responses"]["200"]["headers"]
+    response = client.get(f"/v1/export?format={export_format}")
+
+    assert set(declared) == {
+        "X-Dataset-Version",
+        "Content-Disposition",
+        "Repr-Digest",
+        "Content-Digest",
+        "X-Content-SHA256",
+    }
+    for name, header in declared.items():
+        value = response.headers[name]
+        if "pattern" in header["schema"]:
+            assert re.fullmatch(header["schema"]["pattern"], value), (name, value)

@@ -27,6 +27,22 @@ class ExportQuery(NoQuery):
     )
 
 
+def _header(description: str, pattern: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string"} | ({"pattern": pattern} if pattern else {})
+    return {"description": description, "required": True, "schema": schema}
+
+
+_SHA256_FIELD = r"^sha-256=:[A-Za-z0-9+/]{43}=:$"
+EXPORT_HEADERS = {
+    "X-Dataset-Version": _header("The dataset version the file holds.", r"^[0-9a-f]{16}$"),
+    "Content-Disposition": _header("`attachment`, with the file's name (it carries the dataset version)."),
+    "Repr-Digest": _header("RFC 9530: sha-256 of the representation as sent, gzip included.", _SHA256_FIELD),
+    "Content-Digest": _header("RFC 9530: sha-256 of the content as sent (the same, for a whole file).", _SHA256_FIELD),
+    "X-Content-SHA256": _header("Hex sha-256 of the file itself, decoded, whatever the coding.", r"^[0-9a-f]{64}$"),
+}
+"""The headers every export download carries, documented so that schemathesis checks them on each answer."""
+
+
 @router.get(
     "",
     name="download",
@@ -42,6 +58,7 @@ class ExportQuery(NoQuery):
                 "application/zip": {},
                 "application/ld+json": {},
             },
+            "headers": EXPORT_HEADERS,
         },
         **ERRORS,
     },
