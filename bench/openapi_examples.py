@@ -17,11 +17,9 @@ from typing import Any, Protocol
 
 import httpx
 
+from app.web.openapi import DOCUMENTED_ORIGIN, EXAMPLES_FILE, PUBLIC_URL_PLACEHOLDER
 from bench.processes import ROOT, Server, wait_ready
 
-EXAMPLES_FILE = ROOT / "app" / "web" / "openapi_examples.json"
-DOCUMENTED_ORIGIN = "http://127.0.0.1:8000"
-PUBLIC_URL_PLACEHOLDER = "__PUBLIC_URL__"
 SKIPPED_PATHS = {"/v1/export"}
 """Operations whose answer is the whole dataset: too large to be an example (the manifest describes it)."""
 

@@ -54,16 +54,20 @@ class FieldSupport:
         return bool(self.quotes) and self.holds_words
 
 
+def own_fields(spec: type[EntitySpec]) -> tuple[str, ...]:
+    """The fields a type adds to every entity's (a therapy's `aim`, a detection method's `specimen`)."""
+    return tuple(name for name in spec.model_fields if name not in EntitySpec.model_fields)
+
+
 def supportable_fields(spec: type[EntitySpec]) -> tuple[str, ...]:
-    """The fields a quote may support: the name, the summary and the fields the type adds to every entity's."""
-    own = (name for name in spec.model_fields if name not in EntitySpec.model_fields)
-    return ("name", "summary", *own)
+    """The fields a quote may support: the name, the summary and the type's own fields."""
+    return ("name", "summary", *own_fields(spec))
 
 
 def fields_needing_support(item: EntitySpec) -> list[str]:
     """The summary and every field of the type's own that holds a value (the name is optional to support)."""
     needed = ["summary"]
-    for name in supportable_fields(type(item))[2:]:
+    for name in own_fields(type(item)):
         value = getattr(item, name)
         if value is not None and value not in UNSTATED_VALUES:
             needed.append(name)

@@ -158,17 +158,15 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _formula_starts(content: CuratedContent, sections: list[Section]) -> list[str]:
     """Every text of the content that would start a CSV cell of the export with a formula character."""
-    texts: list[tuple[str, Any]] = [(f"source {content.source.slug!r}", content.source.model_dump(mode="json"))]
-    texts += [(f"section {section.slug!r}", {"heading": section.heading, "text": section.text}) for section in sections]
+    texts = _curated_texts(content)
     texts += [
-        (f"{entity_type} {item.slug!r}", item.model_dump(mode="json"))
-        for entity_type, items in content.entities.items()
-        for item in items
+        (f"section {section.slug!r}", where, value)
+        for section in sections
+        for where, value in _strings({"heading": section.heading, "text": section.text}, "")
     ]
     return [
         f"{label}: {where} starts with {value[0]!r}, which a spreadsheet would run as a formula in the CSV export"
-        for label, document in texts
-        for where, value in _strings(document, "")
+        for label, where, value in texts
         if value.startswith(FORMULA_STARTS)
     ]
 
@@ -176,18 +174,22 @@ def _formula_starts(content: CuratedContent, sections: list[Section]) -> list[st
 def _empty_texts(content: CuratedContent) -> list[str]:
     """Every empty text of the curated files: a field says something or is null, so that an empty CSV cell can
     only mean null (the data package declares it so)."""
-    texts: list[tuple[str, Any]] = [(f"source {content.source.slug!r}", content.source.model_dump(mode="json"))]
-    texts += [
+    return [
+        f"{label}: {where} is empty; write null (or leave the field out) where the article says nothing"
+        for label, where, value in _curated_texts(content)
+        if not value.strip()
+    ]
+
+
+def _curated_texts(content: CuratedContent) -> list[tuple[str, str, str]]:
+    """(whose, where, text) for every string of the curated files: the source's and each entity's."""
+    documents: list[tuple[str, Any]] = [(f"source {content.source.slug!r}", content.source.model_dump(mode="json"))]
+    documents += [
         (f"{entity_type} {item.slug!r}", item.model_dump(mode="json"))
         for entity_type, items in content.entities.items()
         for item in items
     ]
-    return [
-        f"{label}: {where} is empty; write null (or leave the field out) where the article says nothing"
-        for label, document in texts
-        for where, value in _strings(document, "")
-        if not value.strip()
-    ]
+    return [(label, where, value) for label, document in documents for where, value in _strings(document, "")]
 
 
 def _strings(node: Any, where: str) -> list[tuple[str, str]]:

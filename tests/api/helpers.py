@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx2 as httpx
+from fastapi.testclient import TestClient
+
+from app.settings import Settings
 
 PROBLEM = "application/problem+json"
 
@@ -57,3 +60,9 @@ ACCEPT_VARIANTS = [
     "APPLICATION/LD+JSON;Q=0.001",
 ]
 """`Accept` headers a client or an attacker may send, well-formed or not: every one gets JSON or JSON-LD."""
+
+
+def public_url(client: TestClient) -> str:
+    """The public origin the client's app builds absolute links on (JSON-LD IRIs, cards, oEmbed)."""
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    return settings.public_url

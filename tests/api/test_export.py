@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.settings import Settings
-from tests.api.helpers import assert_problem, invalid_names
+from tests.api.helpers import assert_problem, invalid_names, public_url
 
 MEDIA = {
     "json": "application/json",
@@ -142,11 +142,6 @@ def nodes_by_path(client: TestClient) -> dict[str, dict[str, Any]]:
     base = public_url(client)
     graph = client.get("/v1/export?format=jsonld").json()["@graph"]
     return {node["@id"].removeprefix(base): node for node in graph}
-
-
-def public_url(client: TestClient) -> str:
-    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
-    return settings.public_url
 
 
 def test_jsonld_types_entities_with_schema_org_and_links_exact_codes_only(client: TestClient) -> None:

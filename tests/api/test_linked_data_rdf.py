@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from pyld import jsonld  # type: ignore[import-untyped]
 from rdflib.namespace import SKOS
 
-from app.settings import Settings
+from tests.api.helpers import public_url
 
 # rdflib 7's own JSON-LD parser calls its deprecated ConjunctiveGraph API; not ours to fix.
 pytestmark = [
@@ -22,11 +22,6 @@ pytestmark = [
 LD_JSON = "application/ld+json"
 SCHEMA = rdflib.Namespace("https://schema.org/")
 SOURCE = "understanding-micrometastases-in-cancer"
-
-
-def public_url(client: TestClient) -> str:
-    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
-    return settings.public_url
 
 
 def export(client: TestClient) -> dict[str, Any]:

@@ -11,7 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from jsonschema import Draft202012Validator  # type: ignore[import-untyped]
 
-from bench.openapi_examples import EXAMPLES_FILE, SKIPPED_PATHS, collect, masked
+from app.web.openapi import EXAMPLES_FILE
+from bench.openapi_examples import SKIPPED_PATHS, collect, masked
 from tests.conftest import fresh_client
 
 
