@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import zipfile
+from collections.abc import Callable, Iterator
+
 import anyio
 import httpx
 import pytest
 from fastapi import FastAPI
+from micromet_client import models
+from micromet_client.resources import SEGMENTS_BY_TYPE, ExportFormatName
 
-from app.client import OPERATIONS, AsyncClient, Client, InvalidParametersError, NotFoundError
+from app.client import OPERATIONS, AsyncClient, Client, DigestMismatchError, InvalidParametersError, NotFoundError
 from app.models.registry import ENTITY_KINDS
 from app.models.source import SourcePublic
-from app.models.therapy import TherapyPublic
+from app.models.urls import collection_url
+
+
+class RawStream(httpx.SyncByteStream):
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.raw
 
 
 class SyncASGITransport(httpx.BaseTransport):
@@ -24,7 +39,10 @@ class SyncASGITransport(httpx.BaseTransport):
             response = await self.inner.handle_async_request(request)
             assert isinstance(response.stream, httpx.AsyncByteStream)
             raw = b"".join([chunk async for chunk in response.stream])  # still encoded
-            return httpx.Response(response.status_code, headers=response.headers, content=raw, request=request)
+            # a stream, as over a socket: the client may read the raw (still encoded) bytes
+            return httpx.Response(
+                response.status_code, headers=response.headers, stream=RawStream(raw), request=request
+            )
 
         return anyio.run(call)
 
@@ -51,12 +69,24 @@ def test_every_openapi_operation_has_a_client_method_and_no_more(api_app: FastAP
         assert callable(getattr(async_owner, operation.method)), operation_id
 
 
-def test_get_returns_the_apis_model(api: Client) -> None:
+def test_get_returns_the_model_generated_from_the_openapi_document_holding_every_field(api: Client) -> None:
     therapy = api.therapies.get("adjuvant-therapy")
 
-    assert isinstance(therapy, TherapyPublic)
+    assert isinstance(therapy, models.TherapyPublic)
     assert therapy.name == "Adjuvant therapy"
     assert therapy.provenance[0].quote
+    assert therapy.model_dump(mode="json", exclude_unset=True) == api.get_json("/v1/therapies/adjuvant-therapy")
+
+
+def test_every_item_of_every_collection_validates_as_its_full_model(api: Client) -> None:
+    """The full models require what the document lists under `x-required-without-fields`: every item has it."""
+    for kind in ENTITY_KINDS:
+        collection = getattr(api, kind.segment.replace("-", "_"))
+        items = list(collection.iterate())
+        assert len(items) == api.meta().counts[kind.name]
+        assert all(type(item).__name__ == kind.public.__name__ for item in items)
+    source = api.sources.list().items[0].slug
+    assert api.sections(source, limit=100).items[0].text
 
 
 def test_iterate_walks_every_page(api: Client) -> None:
@@ -137,28 +167,157 @@ def test_the_async_client_does_the_same(api_app: FastAPI) -> None:
     assert found == expected
 
 
-def test_the_clients_collections_are_the_registrys_and_their_static_types_match() -> None:
-    """The collections are made from the registry; the annotations that type them statically must agree."""
+def test_the_clients_collections_are_the_registrys_with_the_same_fields() -> None:
+    """The generated collections are the registry's kinds and sources, at their paths; their models have the
+    server's fields, and the card's type names are the registry's."""
     client, async_client = Client("http://127.0.0.1:1"), AsyncClient("http://127.0.0.1:1")
-    expected = {kind.segment.replace("-", "_"): kind.public for kind in ENTITY_KINDS} | {"sources": SourcePublic}
+    expected = {kind.segment: kind.public for kind in ENTITY_KINDS} | {"sources": SourcePublic}
 
-    for name, model in expected.items():
-        assert getattr(client, name)._model is model
-        assert getattr(async_client, name)._model is model
-        assert Client.__annotations__[name] == f"Collection[{model.__name__}]"
-        assert AsyncClient.__annotations__[name] == f"AsyncCollection[{model.__name__}]"
-    assert {name for name in Client.__annotations__ if not name.startswith("_")} == set(expected)
+    for segment, public in expected.items():
+        name = segment.replace("-", "_")
+        assert getattr(client, name).path == getattr(async_client, name).path == collection_url(segment)
+        assert set(getattr(models, public.__name__).model_fields) == set(public.model_fields)
+        assert set(getattr(models, f"Partial{public.__name__}").model_fields) == set(public.model_fields)
+    assert {name for name in vars(client) if not name.startswith("_")} == {s.replace("-", "_") for s in expected}
+    assert {kind.name: kind.segment for kind in ENTITY_KINDS} == SEGMENTS_BY_TYPE
     client.close()
     anyio.run(async_client.aclose)
 
 
-def test_a_sparse_fieldset_validates_and_leaves_the_other_fields_none(api: Client) -> None:
-    """The API's sparse answer (`fields=name`) is not a full item; the client does not refuse it."""
-    therapy = api.therapies.get("adjuvant-therapy", fields="name")
+def test_a_sparse_fieldset_answers_the_partial_model(api: Client) -> None:
+    """The API's sparse answer (`fields=name`) is not a full item: it validates as the partial model, where the
+    fields not asked for are None; the field names may be a list or the API's comma-separated string."""
+    therapy = api.therapies.get("adjuvant-therapy", fields=["name"])
     page = api.findings.list(fields="name,topic", limit=2)
 
+    assert isinstance(therapy, models.PartialTherapyPublic)
     assert (therapy.type, therapy.slug, therapy.name) == ("therapy", "adjuvant-therapy", "Adjuvant therapy")
     assert therapy.summary is None  # not asked for
+    assert api.therapies.get("adjuvant-therapy", fields="name") == therapy
+    assert isinstance(page, models.PagePartialFindingPublic)
     assert [finding.topic for finding in page.items] != [None, None]
     assert all(finding.summary is None for finding in page.items)
+    assert [f.slug for f in api.findings.iterate(fields=["name"], limit=3)] == [f.slug for f in api.findings.iterate()]
+    assert isinstance(
+        api.sections("understanding-micrometastases-in-cancer", fields=["heading"]), models.PagePartialSectionPublic
+    )
     assert api.therapies.get("adjuvant-therapy").summary  # without fields=, the full model
+
+
+def test_a_sparse_fieldset_with_an_unknown_field_is_the_apis_422(api: Client) -> None:
+    with pytest.raises(InvalidParametersError) as caught:
+        api.therapies.get("adjuvant-therapy", fields=["nmae"])  # type: ignore[list-item]
+
+    assert [param["name"] for param in caught.value.invalid_params] == ["fields"]
+
+
+class Rewriting(httpx.BaseTransport):
+    """The app's transport, with the request or the response changed on the way, as a proxy might."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        request: Callable[[httpx.Request], None] = lambda _: None,
+        raw: Callable[[bytes], bytes] = lambda raw: raw,
+        headers: Callable[[httpx.Headers], None] = lambda _: None,
+    ) -> None:
+        self.inner, self.change_request, self.change_raw, self.change_headers = inner, request, raw, headers
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.change_request(request)
+        response = self.inner.handle_request(request)
+        raw = self.change_raw(b"".join(response.iter_raw()))
+        headers = httpx.Headers(response.headers)
+        self.change_headers(headers)
+        return httpx.Response(response.status_code, headers=headers, stream=RawStream(raw), request=request)
+
+
+def _identity(request: httpx.Request) -> None:
+    request.headers["Accept-Encoding"] = "identity"
+
+
+@pytest.mark.parametrize("export_format", ["json", "ndjson", "csv", "jsonld"])
+@pytest.mark.parametrize("coding", ["gzip", "identity"])
+def test_an_export_is_checked_against_its_digests_and_is_the_manifests_file(
+    api_app: FastAPI, export_format: ExportFormatName, coding: str
+) -> None:
+    seen: list[str] = []
+    change = _identity if coding == "identity" else (lambda _: None)
+    transport = Rewriting(
+        SyncASGITransport(api_app),
+        request=change,
+        headers=lambda headers: seen.append(headers.get("content-encoding", "identity")),
+    )
+
+    with Client("http://micromet.test", transport=transport) as api:
+        content = api.export(export_format)
+        manifest = api.export_manifest(export_format)
+
+    assert seen[0] == coding
+    if export_format == "csv":  # a zip: the manifest lists its members
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            files = {name: archive.read(name) for name in archive.namelist()}
+    else:
+        files = {manifest.files[0].name: content}
+    for listed in manifest.files:
+        assert hashlib.sha256(files[listed.name]).hexdigest() == listed.sha256
+
+
+def _flip_last_byte(raw: bytes) -> bytes:
+    return raw[:-1] + bytes([raw[-1] ^ 1])
+
+
+def _drop(*names: str) -> Callable[[httpx.Headers], None]:
+    def drop(headers: httpx.Headers) -> None:
+        for name in names:
+            headers.pop(name, None)
+
+    return drop
+
+
+def _replace_file_hash(headers: httpx.Headers) -> None:
+    headers["X-Content-SHA256"] = "0" * 64
+
+
+@pytest.mark.parametrize(
+    ("coding", "raw", "headers"),
+    [
+        ("gzip", _flip_last_byte, lambda _: None),
+        ("identity", _flip_last_byte, lambda _: None),
+        ("gzip", lambda raw: raw, _drop("content-digest")),
+        ("gzip", lambda raw: raw, _drop("repr-digest")),
+        ("identity", lambda raw: raw, _drop("x-content-sha256")),
+        ("identity", lambda raw: raw, _replace_file_hash),
+    ],
+    ids=["gzip-body-changed", "body-changed", "no-content-digest", "no-repr-digest", "no-file-hash", "wrong-file-hash"],
+)
+def test_an_export_whose_bytes_and_digests_disagree_is_refused(
+    api_app: FastAPI,
+    coding: str,
+    raw: Callable[[bytes], bytes],
+    headers: Callable[[httpx.Headers], None],
+) -> None:
+    change = _identity if coding == "identity" else (lambda _: None)
+    transport = Rewriting(SyncASGITransport(api_app), request=change, raw=raw, headers=headers)
+
+    with Client("http://micromet.test", transport=transport) as api, pytest.raises(DigestMismatchError):
+        api.export("ndjson")
+
+
+def test_a_conditional_export_revalidates_and_gives_the_checked_file_again(api_app: FastAPI) -> None:
+    statuses: list[int] = []
+    transport = Rewriting(SyncASGITransport(api_app), headers=lambda _: None)
+    inner_handle = transport.handle_request
+
+    def recording(request: httpx.Request) -> httpx.Response:
+        response = inner_handle(request)
+        statuses.append(response.status_code)
+        return response
+
+    transport.handle_request = recording  # type: ignore[method-assign]
+    with Client("http://micromet.test", conditional=True, transport=transport) as api:
+        first, second = api.export("csv"), api.export("csv")
+
+    assert statuses == [200, 304]
+    assert second == first
+    assert first[:2] == b"PK"

@@ -11,9 +11,15 @@ from app.models.code import CodePublic
 from app.models.common import EntityType
 from app.models.provenance import ProvenanceBase
 
+SPARSE_REQUIRED = "x-required-without-fields"
+"""The schema extension that lists the fields every answer without `fields=` carries (the typed client's full
+models require them; its partial models, for sparse answers, follow `required`)."""
+
 
 def _only_keys_required(schema: dict[str, Any]) -> None:
-    """A sparse fieldset (`fields=`) may leave out any field but `type` and `slug`; the schema says so."""
+    """A sparse fieldset (`fields=`) may leave out any field but `type` and `slug`; the schema says so, and keeps
+    the full answer's required fields under `x-required-without-fields`."""
+    schema[SPARSE_REQUIRED] = schema.get("required", [])
     schema["required"] = [name for name in ("type", "slug") if name in schema.get("properties", {})]
 
 

@@ -46,6 +46,10 @@ MEDIA_TYPES = {
     ExportFormat.JSONLD: "application/ld+json",
 }
 
+JSON_DEPRECATED_KEYS: dict[str, str] = {"sources": EntityType.SOURCE.value, "sections": EntityType.SECTION.value}
+"""The JSON export's keys are type names (`source`, `therapy`, ...); these two first spellings stay, with the same
+content, until /v2 (`/v1` renames nothing), and the document lists them under `deprecated_keys`."""
+
 SCHEMA_ORG_TYPES: dict[str, str] = {EntityType.SOURCE: "ScholarlyArticle", EntityType.SECTION: "CreativeWork"}
 """The schema.org types of sources and sections; each entity kind declares its own (`schema_org_type`)."""
 
@@ -118,9 +122,11 @@ def build_export(catalog: Catalog, export_format: ExportFormat, public_url: str)
         document = {
             "dataset_version": version,
             "generated_at": generated_at,
-            "sources": sources,
-            "sections": sections,
+            EntityType.SOURCE.value: sources,
+            EntityType.SECTION.value: sections,
             **entities,
+            "deprecated_keys": JSON_DEPRECATED_KEYS,
+            **{old: (sources if new == EntityType.SOURCE else sections) for old, new in JSON_DEPRECATED_KEYS.items()},
         }
         files = [ExportFile(f"{stem}.json", MEDIA_TYPES[export_format], _json(document))]
     elif export_format is ExportFormat.NDJSON:

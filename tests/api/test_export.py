@@ -79,10 +79,25 @@ def test_json_holds_every_resource_as_the_api_shows_it(client: TestClient) -> No
     counts = client.get("/v1/meta").json()["counts"]
 
     for kind, count in counts.items():
-        key = {"source": "sources", "section": "sections"}.get(kind, kind)
-        assert len(document[key]) == count, kind
+        assert len(document[kind]) == count, kind
+        assert {item["type"] for item in document[kind]} == {kind}
     item = client.get("/v1/therapies/adjuvant-therapy").json()
     assert next(t for t in document["therapy"] if t["slug"] == "adjuvant-therapy") == item
+
+
+def test_json_keys_are_type_names_and_the_first_plural_spellings_stay_as_deprecated_aliases(
+    client: TestClient,
+) -> None:
+    """One naming scheme: each list's key is its items' `type` (as in CSV's file names and NDJSON's `type`).
+    `/v1` renames nothing, so `sources` and `sections` stay, with the same content, listed as deprecated."""
+    document = client.get("/v1/export?format=json").json()
+    types = set(client.get("/v1/meta").json()["counts"])
+
+    lists = {key for key, value in document.items() if isinstance(value, list)}
+    assert lists - types == set(document["deprecated_keys"]) == {"sources", "sections"}
+    assert document["deprecated_keys"] == {"sources": "source", "sections": "section"}
+    for old, new in document["deprecated_keys"].items():
+        assert document[old] == document[new]
 
 
 def test_ndjson_is_one_resource_per_line(client: TestClient) -> None:

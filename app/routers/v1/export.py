@@ -22,8 +22,10 @@ ERRORS = problem_responses(422, 500, 503)
 class ExportQuery(NoQuery):
     format: ExportFormat = Field(
         default=ExportFormat.JSON,
-        description="`json` (one document), `ndjson` (one resource per line), `csv` (a zip of one file per type "
-        "with the manifest) or `jsonld` (schema.org, with `sameAs` links to MeSH and NCIt).",
+        description="`json` (one document: each list under its items' type, `source`, `section`, `therapy`, ...; "
+        "`sources` and `sections` are deprecated aliases kept until /v2), `ndjson` (one resource per line), "
+        "`csv` (a zip of one file per type with the manifest) or `jsonld` (schema.org, with `sameAs` links to MeSH "
+        "and NCIt).",
     )
 
 
