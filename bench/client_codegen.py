@@ -159,7 +159,7 @@ def collections(document: dict[str, Any]) -> list[CollectionOperations]:
                 item=_page_item(page) or "",
                 list_parameters=operation["parameters"],
                 get_parameters=operations[f"{segment}-get"][1]["parameters"],
-                field_names=re.findall(r"[a-z_]+", fields["schema"]["pattern"].split(")")[0]),
+                field_names=listed_names(fields["schema"]),
             )
         )
     return found
@@ -174,9 +174,23 @@ def annotation(schema: dict[str, Any], schemas: dict[str, Any]) -> str:
         return annotation(schemas[schema["$ref"].rsplit("/", 1)[-1]], schemas)
     if "enum" in schema:
         return "Literal[" + ", ".join(json.dumps(value) for value in schema["enum"]) + "]"
-    if schema.get("type") == "array":
-        return f"list[{annotation(schema['items'], schemas)}]"
+    if schema.get("type") == "array":  # a repeated parameter: one value, or several
+        item = annotation(schema["items"], schemas)
+        return f"{item} | Sequence[{item}]"
     return {"integer": "int", "string": "str", "boolean": "bool", "number": "float"}[schema["type"]]
+
+
+def listed_names(schema: dict[str, Any]) -> list[str]:
+    """The names a comma-separated list parameter (`fields`, `include`) takes, read off its pattern."""
+    pattern = schema.get("pattern") or next((part.get("pattern") for part in schema.get("anyOf", [])), None) or ""
+    return re.findall(r"[a-z_]+", pattern.split(")")[0]) if pattern.startswith("^(") else []
+
+
+def parameter_annotation(parameter: dict[str, Any], schemas: dict[str, Any]) -> str:
+    names = listed_names(parameter["schema"])
+    if names:  # a comma-separated list: its names, as a sequence or as the API's string
+        return "Fields[Literal[" + ", ".join(json.dumps(name) for name in names) + "]]"
+    return annotation(parameter["schema"], schemas)
 
 
 def typed_dict(name: str, doc: str, parameters: list[dict[str, Any]], schemas: dict[str, Any]) -> Iterator[str]:
@@ -184,7 +198,7 @@ def typed_dict(name: str, doc: str, parameters: list[dict[str, Any]], schemas: d
     yield f'    """{doc}"""'
     yield ""
     for parameter in parameters:
-        yield f"    {parameter['name']}: {annotation(parameter['schema'], schemas)}"
+        yield f"    {parameter['name']}: {parameter_annotation(parameter, schemas)}"
         if parameter.get("description"):
             yield f'    """{_docstring_text(parameter["description"])}"""'
     yield ""
@@ -264,7 +278,7 @@ def resources_source(document: dict[str, Any]) -> str:
         "",
         "from __future__ import annotations",
         "",
-        "from collections.abc import AsyncIterator, Iterator",
+        "from collections.abc import AsyncIterator, Iterator, Sequence",
         "from typing import Literal, TypedDict, Unpack, overload",
         "",
         "from micromet_client._collection import (",
@@ -335,6 +349,12 @@ def resources_source(document: dict[str, Any]) -> str:
         ),
         "}",
         '"""Each collection operation\'s operationId: the client attribute, its method and the path template."""',
+        "",
+        "CardCollection = Literal[",
+        *(f'    "{kind.segment}",' for kind in ENTITY_KINDS),
+        *(f'    "{kind.name}",' for kind in ENTITY_KINDS),
+        "]",
+        '"""What `card()` takes: an entity collection (`therapies`) or its type (`therapy`), one thing either way."""',
         "",
         "SEGMENTS_BY_TYPE: dict[str, str] = {",
         *(f'    "{kind.name}": "{kind.segment}",' for kind in ENTITY_KINDS),

@@ -321,3 +321,58 @@ def test_a_conditional_export_revalidates_and_gives_the_checked_file_again(api_a
     assert statuses == [200, 304]
     assert second == first
     assert first[:2] == b"PK"
+
+
+def test_a_slug_stays_in_its_path_segment(api: Client) -> None:
+    """A slug is percent-encoded: `../meta` or `x?fields=slug` is asked for as a slug (and is not found), never
+    as another route or a query."""
+    for slug in ("../../v1/meta", "../findings", "chemotherapy?fields=slug", "x#y", "a/b"):
+        with pytest.raises(NotFoundError):
+            api.therapies.get(slug)
+    with pytest.raises(NotFoundError):
+        api.card("therapy", "../../meta")
+
+
+def test_search_types_take_one_value_or_any_sequence(api: Client) -> None:
+    one = api.search("therapy", type="finding")
+    several = api.search("therapy", type=("finding", "concept"))
+
+    assert {hit.type for hit in one.items} == {"finding"}
+    assert {hit.type for hit in several.items} <= {"finding", "concept"}
+    assert several.total == one.facets["finding"] + one.facets["concept"]
+
+
+def test_include_takes_a_sequence_of_relation_names(api: Client) -> None:
+    therapy = api.therapies.get("adjuvant-therapy", include=["sections", "concepts"])
+
+    assert therapy.embedded is not None
+    assert set(therapy.embedded) == {"sections", "concepts"}
+
+
+def test_an_export_from_a_mock_transport_is_checked_when_it_is_not_coded(api_app: FastAPI) -> None:
+    """A test double made with `content=` (already read by httpx) still has its digests checked."""
+    real = Client("http://micromet.test", transport=Rewriting(SyncASGITransport(api_app), request=_identity))
+    body = real.export("ndjson")
+    response = real.request("/v1/export", {"format": "ndjson"})
+    headers = {k: v for k, v in response.headers.items() if k.lower() != "content-encoding"}
+    good = httpx.MockTransport(lambda request: httpx.Response(200, headers=headers, content=body))
+    bad = httpx.MockTransport(lambda request: httpx.Response(200, headers=headers, content=body + b"\n"))
+
+    assert Client("http://m", transport=good).export("ndjson") == body
+    with pytest.raises(DigestMismatchError):
+        Client("http://m", transport=bad).export("ndjson")
+    assert Client("http://m", transport=bad).export("ndjson", verify=False) == body + b"\n"
+
+
+def test_the_async_export_raises_the_apis_problem(api_app: FastAPI) -> None:
+    async def scenario() -> tuple[int, bytes]:
+        transport = httpx.ASGITransport(app=api_app)
+        async with AsyncClient("http://micromet.test", transport=transport) as api:
+            with pytest.raises(InvalidParametersError) as caught:
+                await api.export("xml")  # type: ignore[arg-type]
+            return caught.value.status, await api.export("ndjson")
+
+    status, body = anyio.run(scenario)
+
+    assert status == 422
+    assert body.count(b"\n") > 0

@@ -69,10 +69,12 @@ MISUSES_THE_CLIENT = textwrap.dedent(
         name: str = api.therapies.get("adjuvant-therapy", fields=["name"]).name
         api.therapies.get("adjuvant-therapy", fields=["nmae"])
         api.export("xlsx")
+        api.card("therapys", "adjuvant-therapy")
     """
 )
 """Each line from 4 on is one mistake mypy must report: an unknown filter, a value outside a filter's enum, a
-partial's field taken as present, a field name that does not exist, a format the export does not have."""
+partial's field taken as present, a field name that does not exist, a format the export does not have, a
+collection that does not exist."""
 
 
 def test_the_generated_models_and_resources_are_what_the_openapi_document_gives(tmp_path: Path) -> None:
@@ -162,4 +164,4 @@ def test_mypy_reads_the_clients_types_and_catches_misuse(fresh_python: Path, tmp
 
     assert good.returncode == 0, good.stdout
     reported = {int(line.split(":")[1]) for line in bad.stdout.splitlines() if ": error:" in line}
-    assert reported == {4, 5, 6, 7, 8}, bad.stdout
+    assert reported == {4, 5, 6, 7, 8, 9}, bad.stdout

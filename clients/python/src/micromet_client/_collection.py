@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Protocol, Self, TypeAlias, TypeVar
+from urllib.parse import quote
 
 from pydantic import BaseModel
 
@@ -42,10 +43,12 @@ class AsyncRequester(Protocol):
 
 
 def _query(fields: Fields[str] | None, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The request's query: the parameters, with `fields` joined as the API takes it."""
-    joined = dict(params)
-    if fields is not None:
-        joined["fields"] = fields if isinstance(fields, str) else ",".join(fields)
+    """The request's query: the parameters, with `fields` and `include` joined as the API takes them."""
+    joined = {**params, "fields": fields}
+    for name in ("fields", "include"):  # comma-separated lists in the API
+        value = joined.get(name)
+        if value is not None and not isinstance(value, str):
+            joined[name] = ",".join(value)
     return joined
 
 
@@ -76,7 +79,9 @@ class SyncCollection:
                 return
 
     def _item(self, model: type[ModelT], slug: str, fields: Fields[str] | None, params: Mapping[str, Any]) -> ModelT:
-        return model.model_validate(self._requester.get_json(f"{self.path}/{slug}", _query(fields, params)))
+        return model.model_validate(
+            self._requester.get_json(f"{self.path}/{quote(slug, safe='')}", _query(fields, params))
+        )
 
 
 class AsyncCollection:
@@ -105,4 +110,6 @@ class AsyncCollection:
     async def _item(
         self, model: type[ModelT], slug: str, fields: Fields[str] | None, params: Mapping[str, Any]
     ) -> ModelT:
-        return model.model_validate(await self._requester.get_json(f"{self.path}/{slug}", _query(fields, params)))
+        return model.model_validate(
+            await self._requester.get_json(f"{self.path}/{quote(slug, safe='')}", _query(fields, params))
+        )

@@ -6,8 +6,9 @@ import base64
 import gzip
 import hashlib
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -48,7 +49,18 @@ _HASHES = {"sha-256": hashlib.sha256, "sha-512": hashlib.sha512}
 
 
 def url(path: str, params: Mapping[str, Any] | None) -> httpx.URL:
-    return httpx.URL(path, params={k: v for k, v in (params or {}).items() if v is not None})
+    """The request's URL: parameters left None are not sent; a sequence is a repeated parameter."""
+    query = {
+        name: list(value) if isinstance(value, Sequence) and not isinstance(value, str) else value
+        for name, value in (params or {}).items()
+        if value is not None
+    }
+    return httpx.URL(path, params=query)
+
+
+def segment(value: str) -> str:
+    """A slug as one path segment, percent-encoded: `../meta` or `x?y` stay inside their segment."""
+    return quote(value, safe="")
 
 
 class Responses:
@@ -72,6 +84,8 @@ class Responses:
             try:
                 problem = response.json()
             except ValueError:
+                problem = None
+            if not isinstance(problem, dict) or not isinstance(problem.get("detail", ""), str):
                 problem = {"title": response.reason_phrase, "detail": response.text[:200]}
             raise _ERRORS.get(response.status_code, ProblemError)(response.status_code, problem)
         if remember:
@@ -90,12 +104,25 @@ def decoded_response(response: httpx.Response, content: bytes) -> httpx.Response
     return httpx.Response(response.status_code, headers=headers, content=content)
 
 
+def raw_bytes(response: httpx.Response) -> bytes:
+    """The body as it came over the wire. A response httpx has already read (a test's `MockTransport` made with
+    `content=`) has only its decoded body: that is the raw body only when it came with no content coding."""
+    try:
+        return b"".join(response.iter_raw())
+    except httpx.StreamConsumed:
+        if response.headers.get("content-encoding", "identity").strip().lower() != "identity":
+            raise DigestMismatchError(
+                "the raw bytes of a coded response were not kept: digests cannot be checked"
+            ) from None
+        return response.content
+
+
 def verified_content(response: httpx.Response, raw: bytes) -> bytes:
     """The export's file, from the bytes as they came over the wire (`raw`, content coding included), after
     checking `Content-Digest` and `Repr-Digest` (RFC 9530) over them and `X-Content-SHA256` over the decoded file."""
     for header in ("content-digest", "repr-digest"):
         _check_digest(header, response.headers.get(header), raw)
-    content = _decoded(raw, response.headers.get("content-encoding", "identity"))
+    content = decoded(raw, response.headers.get("content-encoding", "identity"))
     expected = response.headers.get("x-content-sha256")
     if expected is None or hashlib.sha256(content).hexdigest() != expected.strip().lower():
         raise DigestMismatchError(f"X-Content-SHA256 {expected!r} does not match the file")
@@ -117,7 +144,8 @@ def _check_digest(header: str, value: str | None, raw: bytes) -> None:
         raise DigestMismatchError(f"the API sent no {header} this client can check ({value!r})")
 
 
-def _decoded(raw: bytes, coding: str) -> bytes:
+def decoded(raw: bytes, coding: str) -> bytes:
+    """The body without its content coding (gzip or deflate, as the client asks for them)."""
     codings = [part.strip().lower() for part in coding.split(",") if part.strip()]
     for each in reversed(codings):
         if each in ("gzip", "x-gzip"):

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Unpack, overload
+from typing import Any, Self, Unpack, overload
 
 import httpx
 
 from micromet_client._collection import Fields
-from micromet_client._http import EXPORT_ENCODINGS, Responses, decoded_response, url, verified_content
+from micromet_client._http import (
+    EXPORT_ENCODINGS,
+    Responses,
+    decoded,
+    decoded_response,
+    raw_bytes,
+    segment,
+    url,
+    verified_content,
+)
 from micromet_client.models import (
     ExportManifest,
     Health,
@@ -26,6 +35,7 @@ from micromet_client.resources import (
     COLLECTION_OPERATIONS,
     SEGMENTS_BY_TYPE,
     AsyncCollections,
+    CardCollection,
     Collections,
     ExportFormatName,
     SearchSearchParams,
@@ -61,14 +71,19 @@ OPERATIONS: dict[str, Operation] = {
 """Every operationId of the OpenAPI document, and where the client offers it (`attribute.method`)."""
 
 
-def card_path(collection: str, slug: str) -> str:
+def card_path(collection: CardCollection, slug: str) -> str:
     """A card's path, given its collection (`therapies`) or its type (`therapy`): one thing, either spelling."""
-    return f"/v1/{SEGMENTS_BY_TYPE.get(collection, collection)}/{slug}/card"
+    return f"/v1/{SEGMENTS_BY_TYPE.get(collection, collection)}/{segment(slug)}/card"
 
 
 def _sections_query(fields: Fields[SectionsField] | None, params: Mapping[str, Any]) -> dict[str, Any]:
     fields_value = fields if fields is None or isinstance(fields, str) else ",".join(fields)
     return {**params, "fields": fields_value}
+
+
+def _decoded_or_raw(response: httpx.Response, raw: bytes) -> bytes:
+    """The file without checking digests: decoded where it came gzip- or deflate-coded."""
+    return decoded(raw, response.headers.get("content-encoding", "identity"))
 
 
 def _oembed_query(url: str, maxwidth: int | None, maxheight: int | None) -> dict[str, Any]:
@@ -86,7 +101,7 @@ class Client(Collections):
         self._responses = Responses(conditional)
         super().__init__(self)
 
-    def __enter__(self) -> Client:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -114,7 +129,7 @@ class Client(Collections):
         return SearchPage.model_validate(self.get_json("/v1/search", {"q": q, **params}))
 
     def source_text(self, slug: str) -> str:
-        return self.request(f"/v1/sources/{slug}/text").text
+        return self.request(f"/v1/sources/{segment(slug)}/text").text
 
     @overload
     def sections(
@@ -127,7 +142,7 @@ class Client(Collections):
     def sections(
         self, source: str, *, fields: Fields[SectionsField] | None = None, **params: Unpack[SectionsListParams]
     ) -> PageSectionPublic | PagePartialSectionPublic:
-        body = self.get_json(f"/v1/sources/{source}/sections", _sections_query(fields, params))
+        body = self.get_json(f"/v1/sources/{segment(source)}/sections", _sections_query(fields, params))
         return (PageSectionPublic if fields is None else PagePartialSectionPublic).model_validate(body)
 
     @overload
@@ -137,30 +152,31 @@ class Client(Collections):
     def section(
         self, source: str, slug: str, *, fields: Fields[SectionsField] | None = None
     ) -> SectionPublic | PartialSectionPublic:
-        body = self.get_json(f"/v1/sources/{source}/sections/{slug}", _sections_query(fields, {}))
+        body = self.get_json(f"/v1/sources/{segment(source)}/sections/{segment(slug)}", _sections_query(fields, {}))
         return (SectionPublic if fields is None else PartialSectionPublic).model_validate(body)
 
     def meta(self) -> MetaPublic:
         return MetaPublic.model_validate(self.get_json("/v1/meta"))
 
-    def export(self, format: ExportFormatName = "json") -> bytes:
-        """The whole dataset as one file (`format=json` by default), checked against the digests it came with
-        (`DigestMismatchError` when they disagree)."""
+    def export(self, format: ExportFormatName = "json", *, verify: bool = True) -> bytes:
+        """The whole dataset as one file (`format=json` by default; `csv` is a zip), checked against the digests
+        it came with (`DigestMismatchError` when they disagree or are missing; `verify=False` skips the check,
+        e.g. behind a proxy that recodes responses)."""
         target = url("/v1/export", {"format": format})
         headers = {**EXPORT_ENCODINGS, **self._responses.headers(str(target))}
         with self._http.stream("GET", target, headers=headers) as response:
             settled = self._responses.settle(str(target), response, remember=False)
             if settled is not response:  # a 304: the file already checked
                 return settled.content
-            raw = b"".join(response.iter_raw())
-        content = verified_content(response, raw)
+            raw = raw_bytes(response)
+        content = verified_content(response, raw) if verify else _decoded_or_raw(response, raw)
         self._responses.remember(str(target), decoded_response(response, content))
         return content
 
     def export_manifest(self, format: ExportFormatName = "json") -> ExportManifest:
         return ExportManifest.model_validate(self.get_json("/v1/export/manifest", {"format": format}))
 
-    def card(self, collection: str, slug: str) -> str:
+    def card(self, collection: CardCollection, slug: str) -> str:
         """The embeddable card; `collection` is the collection (`therapies`) or the type (`therapy`)."""
         return self.request(card_path(collection, slug)).text
 
@@ -177,7 +193,7 @@ class AsyncClient(AsyncCollections):
         self._responses = Responses(conditional)
         super().__init__(self)
 
-    async def __aenter__(self) -> AsyncClient:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *_: object) -> None:
@@ -204,7 +220,7 @@ class AsyncClient(AsyncCollections):
         return SearchPage.model_validate(await self.get_json("/v1/search", {"q": q, **params}))
 
     async def source_text(self, slug: str) -> str:
-        return (await self.request(f"/v1/sources/{slug}/text")).text
+        return (await self.request(f"/v1/sources/{segment(slug)}/text")).text
 
     @overload
     async def sections(
@@ -217,7 +233,7 @@ class AsyncClient(AsyncCollections):
     async def sections(
         self, source: str, *, fields: Fields[SectionsField] | None = None, **params: Unpack[SectionsListParams]
     ) -> PageSectionPublic | PagePartialSectionPublic:
-        body = await self.get_json(f"/v1/sources/{source}/sections", _sections_query(fields, params))
+        body = await self.get_json(f"/v1/sources/{segment(source)}/sections", _sections_query(fields, params))
         return (PageSectionPublic if fields is None else PagePartialSectionPublic).model_validate(body)
 
     @overload
@@ -227,28 +243,32 @@ class AsyncClient(AsyncCollections):
     async def section(
         self, source: str, slug: str, *, fields: Fields[SectionsField] | None = None
     ) -> SectionPublic | PartialSectionPublic:
-        body = await self.get_json(f"/v1/sources/{source}/sections/{slug}", _sections_query(fields, {}))
+        body = await self.get_json(
+            f"/v1/sources/{segment(source)}/sections/{segment(slug)}", _sections_query(fields, {})
+        )
         return (SectionPublic if fields is None else PartialSectionPublic).model_validate(body)
 
     async def meta(self) -> MetaPublic:
         return MetaPublic.model_validate(await self.get_json("/v1/meta"))
 
-    async def export(self, format: ExportFormatName = "json") -> bytes:
+    async def export(self, format: ExportFormatName = "json", *, verify: bool = True) -> bytes:
         target = url("/v1/export", {"format": format})
         headers = {**EXPORT_ENCODINGS, **self._responses.headers(str(target))}
         async with self._http.stream("GET", target, headers=headers) as response:
+            if response.status_code >= 400:
+                await response.aread()  # the problem's body, read the async way before `settle` raises it
             settled = self._responses.settle(str(target), response, remember=False)
             if settled is not response:
                 return settled.content
             raw = b"".join([chunk async for chunk in response.aiter_raw()])
-        content = verified_content(response, raw)
+        content = verified_content(response, raw) if verify else _decoded_or_raw(response, raw)
         self._responses.remember(str(target), decoded_response(response, content))
         return content
 
     async def export_manifest(self, format: ExportFormatName = "json") -> ExportManifest:
         return ExportManifest.model_validate(await self.get_json("/v1/export/manifest", {"format": format}))
 
-    async def card(self, collection: str, slug: str) -> str:
+    async def card(self, collection: CardCollection, slug: str) -> str:
         return (await self.request(card_path(collection, slug))).text
 
     async def oembed(self, url: str, *, maxwidth: int | None = None, maxheight: int | None = None) -> OEmbedPublic:

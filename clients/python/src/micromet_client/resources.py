@@ -5,7 +5,7 @@ and its sync and async classes, whose overloads answer the full model or, with `
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Literal, TypedDict, Unpack, overload
 
 from micromet_client._collection import (
@@ -137,7 +137,7 @@ class DetectionMethodsListParams(TypedDict, total=False):
     """Order by name or slug; `-` for descending. Default: the article's order."""
     section: str
     """Only entities with a quote in this section of the source."""
-    code: str
+    code: Fields[Literal["d", "d"]]
     """Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code."""
     specimen: Literal["tissue", "blood", "not-stated"]
     """What the method is performed on."""
@@ -148,7 +148,7 @@ class DetectionMethodsListParams(TypedDict, total=False):
 class DetectionMethodsGetParams(TypedDict, total=False):
     """The query parameters of `GET /v1/detection-methods/{slug}`, but `fields`."""
 
-    include: str
+    include: Fields[Literal["sections", "concepts", "detects", "analyzes"]]
     """Relations to embed in full, one level deep. Comma-separated, from: `sections`, `concepts`, `detects`, `analyzes`."""
 
 
@@ -163,7 +163,7 @@ class TherapiesListParams(TypedDict, total=False):
     """Order by name or slug; `-` for descending. Default: the article's order."""
     section: str
     """Only entities with a quote in this section of the source."""
-    code: str
+    code: Fields[Literal["d", "d"]]
     """Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code."""
     category: Literal["systemic", "adjuvant", "approach"]
     """Systemic, adjuvant or an approach."""
@@ -172,7 +172,7 @@ class TherapiesListParams(TypedDict, total=False):
 class TherapiesGetParams(TypedDict, total=False):
     """The query parameters of `GET /v1/therapies/{slug}`, but `fields`."""
 
-    include: str
+    include: Fields[Literal["sections", "concepts", "informed_by"]]
     """Relations to embed in full, one level deep. Comma-separated, from: `sections`, `concepts`, `informed_by`."""
 
 
@@ -187,14 +187,14 @@ class ChallengesListParams(TypedDict, total=False):
     """Order by name or slug; `-` for descending. Default: the article's order."""
     section: str
     """Only entities with a quote in this section of the source."""
-    code: str
+    code: Fields[Literal["d", "d"]]
     """Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code."""
 
 
 class ChallengesGetParams(TypedDict, total=False):
     """The query parameters of `GET /v1/challenges/{slug}`, but `fields`."""
 
-    include: str
+    include: Fields[Literal["sections", "concepts", "addressed_by"]]
     """Relations to embed in full, one level deep. Comma-separated, from: `sections`, `concepts`, `addressed_by`."""
 
 
@@ -209,7 +209,7 @@ class ResearchDirectionsListParams(TypedDict, total=False):
     """Order by name or slug; `-` for descending. Default: the article's order."""
     section: str
     """Only entities with a quote in this section of the source."""
-    code: str
+    code: Fields[Literal["d", "d"]]
     """Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code."""
     purpose: Literal["detection", "understanding", "therapy"]
     """Detection, understanding or therapy."""
@@ -220,7 +220,7 @@ class ResearchDirectionsListParams(TypedDict, total=False):
 class ResearchDirectionsGetParams(TypedDict, total=False):
     """The query parameters of `GET /v1/research-directions/{slug}`, but `fields`."""
 
-    include: str
+    include: Fields[Literal["sections", "concepts", "addresses"]]
     """Relations to embed in full, one level deep. Comma-separated, from: `sections`, `concepts`, `addresses`."""
 
 
@@ -235,7 +235,7 @@ class FindingsListParams(TypedDict, total=False):
     """Order by name or slug; `-` for descending. Default: the article's order."""
     section: str
     """Only entities with a quote in this section of the source."""
-    code: str
+    code: Fields[Literal["d", "d"]]
     """Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code."""
     topic: Literal["detection", "clinical-significance", "prognosis", "management", "outlook"]
     """The part of the argument it belongs to."""
@@ -244,7 +244,7 @@ class FindingsListParams(TypedDict, total=False):
 class FindingsGetParams(TypedDict, total=False):
     """The query parameters of `GET /v1/findings/{slug}`, but `fields`."""
 
-    include: str
+    include: Fields[Literal["sections", "concepts"]]
     """Relations to embed in full, one level deep. Comma-separated, from: `sections`, `concepts`."""
 
 
@@ -259,7 +259,7 @@ class ConceptsListParams(TypedDict, total=False):
     """Order by name or slug; `-` for descending. Default: the article's order."""
     section: str
     """Only entities with a quote in this section of the source."""
-    code: str
+    code: Fields[Literal["d", "d"]]
     """Only entities carrying this MeSH descriptor (D...) or NCI Thesaurus (C...) code."""
     has_definition: bool
     """Only concepts the article defines (true) or does not define (false)."""
@@ -268,7 +268,7 @@ class ConceptsListParams(TypedDict, total=False):
 class ConceptsGetParams(TypedDict, total=False):
     """The query parameters of `GET /v1/concepts/{slug}`, but `fields`."""
 
-    include: str
+    include: Fields[Literal["sections", "concepts", "used_by", "detected_by", "analyzed_by", "informs"]]
     """Relations to embed in full, one level deep. Comma-separated, from: `sections`, `concepts`, `used_by`, `detected_by`, `analyzed_by`, `informs`."""
 
 
@@ -298,11 +298,14 @@ class SearchSearchParams(TypedDict, total=False):
     """Items per page, 1 to 100."""
     offset: int
     """How many items to skip."""
-    type: list[
+    type: (
         Literal["detection-method", "therapy", "challenge", "research-direction", "finding", "concept", "section"]
-    ]
+        | Sequence[
+            Literal["detection-method", "therapy", "challenge", "research-direction", "finding", "concept", "section"]
+        ]
+    )
     """Only these types; repeat to allow several (`type=finding&type=concept`). A type given twice counts once."""
-    code: str
+    code: Fields[Literal["d", "d"]]
     """Only entities carrying this MeSH (D...) or NCI Thesaurus (C...) code; facets count within it."""
     mark_start: str
     """Inserted before each matched term."""
@@ -1080,6 +1083,22 @@ COLLECTION_OPERATIONS: dict[str, tuple[str, str, str]] = {
     "sources-get": ("sources", "get", "/v1/sources/{slug}"),
 }
 """Each collection operation's operationId: the client attribute, its method and the path template."""
+
+CardCollection = Literal[
+    "detection-methods",
+    "therapies",
+    "challenges",
+    "research-directions",
+    "findings",
+    "concepts",
+    "detection-method",
+    "therapy",
+    "challenge",
+    "research-direction",
+    "finding",
+    "concept",
+]
+"""What `card()` takes: an entity collection (`therapies`) or its type (`therapy`), one thing either way."""
 
 SEGMENTS_BY_TYPE: dict[str, str] = {
     "detection-method": "detection-methods",
