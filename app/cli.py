@@ -2,7 +2,7 @@
 
 Exit codes: 0 success; 1 the content or the source is invalid; 2 wrong usage; 3 coverage below the minimum;
 4 the database could not be reached or written (the previous data is kept); 5 the schema is not at the
-migrations' head (run `micromet db upgrade`).
+migrations' head (run `micromet db upgrade`); 6 search scored below `micromet eval`'s floors.
 """
 
 from __future__ import annotations
@@ -25,15 +25,20 @@ from app.content.errors import ContentError
 from app.content.pipeline import CheckReport, check, seed, seed_if_empty, seed_synthetic
 from app.db import create_db_engine, describe_url
 from app.errors import ProblemError
+from app.search.evaluation import evaluate, load_judgments, report, scores
 from app.services.catalog import Catalog
 from app.services.export import ExportFormat, build_export
-from app.settings import Settings
+from app.services.search import judged_search
+from app.settings import PROJECT_ROOT, Settings
 from app.web.server import GuardedHttpToolsProtocol
 
 EXIT_INVALID = 1
 EXIT_COVERAGE = 3
 EXIT_DATABASE = 4
 EXIT_SCHEMA = 5
+EXIT_QUALITY = 6
+
+JUDGMENTS = PROJECT_ROOT / "tests" / "search" / "judgments.yaml"
 
 cli = typer.Typer(
     name="micromet",
@@ -149,6 +154,26 @@ def export_command(
     for file in export.files:
         typer.echo(f"{file.sha256}  {out / file.name}")
     typer.echo(f"dataset {export.dataset_version}: {len(export.files)} file(s) and manifest.json in {out}")
+
+
+@cli.command("eval")
+def eval_command(
+    judgments: Annotated[
+        Path, typer.Option("--judgments", help="The judged relevance set (YAML).", exists=True, dir_okay=False)
+    ] = JUDGMENTS,
+    min_recall: Annotated[float, typer.Option(min=0, max=1, help="Fail (exit 6) below this recall@3.")] = 0.0,
+    min_mrr: Annotated[float, typer.Option(min=0, max=1, help="Fail (exit 6) below this MRR.")] = 0.0,
+) -> None:
+    """Judge search on the served dataset: recall@3, MRR and nDCG@5 over the judged queries, and each miss."""
+    settings = Settings()
+    with database(settings, read_only=True) as engine:
+        judged = evaluate(load_judgments(judgments), judged_search(engine))
+    for line in report(judged):
+        typer.echo(line)
+    overall = scores(judged)
+    if overall.recall < min_recall or overall.mrr < min_mrr:
+        typer.echo(f"error: recall@3 {overall.recall:.3f} / mrr {overall.mrr:.3f} below the floors", err=True)
+        raise typer.Exit(EXIT_QUALITY)
 
 
 @db_cli.command("upgrade")

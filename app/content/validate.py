@@ -34,7 +34,7 @@ from app.models.concept import ConceptSpec
 from app.models.curation import EntitySpec, QuoteSpec
 from app.models.registry import ENTITY_KINDS, Registry
 
-DERIVED_FORMAT = 6
+DERIVED_FORMAT = 7
 """Bumped whenever what the seed derives from the content (tables, search index) changes shape, so that the
 next seed rewrites a database built by older code even when the content itself is unchanged."""
 
@@ -54,6 +54,8 @@ class ValidatedDataset:
     version: str = field(default="")
     kinds: Registry = ENTITY_KINDS
     field_support: list[FieldSupport] = field(default_factory=list)
+    code_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Each code the content carries -> its vocabulary name and entry terms (search's reader vocabulary)."""
 
     def counts(self) -> dict[str, int]:
         """How many of each type the dataset holds, sources and sections included."""
@@ -145,8 +147,24 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
     problems += _empty_texts(content)
     if problems:
         raise ContentError(problems)
+    code_terms = {
+        row.code: content.vocabulary.terms[(system, row.code)]
+        for row in codes
+        for system, uri in content.vocabulary.systems.items()
+        if uri == row.system
+    }
     dataset = ValidatedDataset(
-        text, source, sections, located, entities, provenance, links, codes, kinds=content.kinds, field_support=supports
+        text,
+        source,
+        sections,
+        located,
+        entities,
+        provenance,
+        links,
+        codes,
+        kinds=content.kinds,
+        field_support=supports,
+        code_terms=code_terms,
     )
     dataset.version = dataset_version(dataset)
     return dataset
@@ -216,6 +234,7 @@ def dataset_version(dataset: ValidatedDataset) -> str:
         "provenance": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.provenance],
         "links": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.links],
         "codes": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.codes],
+        "code_terms": {code: list(terms) for code, terms in sorted(dataset.code_terms.items())},
     }
     encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]

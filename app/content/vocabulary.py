@@ -6,11 +6,11 @@ name is taken from that list, so an entity file never restates (or misspells) a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.models.code import CODE_FORMATS
 
@@ -31,6 +31,20 @@ class VerifiedCode(BaseModel):
     hierarchy: str | None = Field(
         default=None, min_length=1, description="What the hierarchy or a definition says of the code, and where."
     )
+    entry_terms: list[str] = Field(
+        default_factory=list,
+        description="The vocabulary's own other names for the concept (MeSH entry terms), verbatim from the evidence: "
+        "search finds an entity by them at a low weight, and never serves them as the article's words.",
+    )
+    entry_terms_evidence: str | None = Field(
+        default=None, min_length=1, description="Where the entry terms were read beside the code."
+    )
+
+    @model_validator(mode="after")
+    def entry_terms_have_evidence(self) -> VerifiedCode:
+        if self.entry_terms and self.entry_terms_evidence is None:
+            raise ValueError(f"{self.code}: entry_terms need entry_terms_evidence (where they were seen with the code)")
+        return self
 
 
 class VocabularyFile(BaseModel):
@@ -46,6 +60,8 @@ class Vocabulary:
 
     systems: dict[str, str]
     names: dict[tuple[str, str], str]
+    terms: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(system, code) -> the display name and the entry terms: what search may match the code's entities by."""
 
     def problems_with(self, system: str, code: str) -> str | None:
         """Why a code cannot be used, or None when it can."""
@@ -65,8 +81,10 @@ def load_vocabulary(seed_dir: Path) -> Vocabulary:
     if unknown:
         raise ValueError(f"{VOCABULARY_FILE}: no code format known for systems {sorted(unknown)}")
     names: dict[tuple[str, str], str] = {}
+    terms: dict[tuple[str, str], tuple[str, ...]] = {}
     for entry in document.codes:
         if entry.system not in document.systems or not CODE_FORMATS[entry.system].match(entry.code):
             raise ValueError(f"{VOCABULARY_FILE}: malformed {entry.system} code {entry.code!r}")
         names[(entry.system, entry.code)] = entry.display
-    return Vocabulary(systems=document.systems, names=names)
+        terms[(entry.system, entry.code)] = (entry.display, *entry.entry_terms)
+    return Vocabulary(systems=document.systems, names=names, terms=terms)

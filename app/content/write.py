@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel
 
 from app.content.validate import ValidatedDataset
 from app.models import DatasetInfo
-from app.search.documents import build_documents, build_lexicon
+from app.search.documents import build_documents, build_lexicon, build_names
 from app.search.engines import search_backend
 
 
@@ -52,6 +52,7 @@ def write_dataset(
         _insert(session, dataset.codes)
         documents = build_documents(dataset)
         _insert(session, documents)
+        _insert(session, build_names(documents, dataset))
         _insert(session, build_lexicon(documents))
         search_backend(engine.dialect.name).rebuild(session)
         session.execute(text("ANALYZE"))  # fresh statistics, so the planner picks the selective indexes

@@ -19,7 +19,7 @@ from app.models.finding import Finding, FindingBase
 from app.models.link import CURATED_TYPES, RELATION_KINDS, Link, Predicate, RelationKind
 from app.models.provenance import Provenance, ProvenanceBase
 from app.models.research_direction import ResearchDirection, ResearchDirectionBase
-from app.models.search import SearchDocument, SearchTerm
+from app.models.search import SearchDocument, SearchName, SearchTerm
 from app.models.section import Section, SectionBase
 from app.models.source import Source, SourceBase
 from app.models.therapy import Therapy, TherapyBase
@@ -54,6 +54,7 @@ __all__ = [
     "ResearchDirectionBase",
     "ResearchPurpose",
     "SearchDocument",
+    "SearchName",
     "SearchTerm",
     "Section",
     "SectionBase",

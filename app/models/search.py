@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from sqlmodel import Field, SQLModel
 
 from app.models.common import EntityType
@@ -28,6 +30,24 @@ class SearchDocument(SQLModel, table=True):
     codes: str = Field(
         default="", description="The entity's vocabulary codes, space-separated: a filter (`code=`), never scored."
     )
+    vocabulary: str = Field(
+        default="",
+        description="The names and entry terms of the entity's exact, narrow and related codes, from the verified "
+        "vocabulary: matched at the lowest weight, never shown in a snippet (they are not the article's words).",
+    )
+
+
+class SearchName(SQLModel, table=True):
+    """A name a document answers to: its name, an abbreviation, a synonym or a vocabulary code. What exact-name
+    matches compare the query with, and what `/v1/suggest` completes."""
+
+    __tablename__ = "search_name"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(index=True)
+    key: str = Field(index=True, max_length=300, description="The name's words, lower-cased, space-separated.")
+    label: str = Field(description="The name as written.")
+    kind: str = Field(max_length=16, description="name, abbreviation, synonym or code.")
 
 
 class SearchTerm(SQLModel, table=True):
@@ -53,6 +73,14 @@ class SearchHit(SQLModel):
     snippet: str = Field(description="Matching text, HTML-escaped, with the matched terms between the markers.")
 
 
+class SearchMatch(StrEnum):
+    """How a search's hits match its query."""
+
+    ALL = "all"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
 class SearchPage(SQLModel):
     """A page of search results, in the collections' envelope, with facets and a suggestion."""
 
@@ -64,4 +92,10 @@ class SearchPage(SQLModel):
     did_you_mean: str | None = Field(
         description="When the query as typed matched nothing: the corrected query (its hits are the items), "
         "or null when no correction was found."
+    )
+    match: SearchMatch = Field(
+        default=SearchMatch.ALL,
+        description="`all`: every word of the query matched (in some form, or corrected; words such as `how` or "
+        "`the` need not when there are others). `partial`: no document holds every word, so the hits hold the "
+        "most of them, those with most first. `none`: no word occurs in any form, so there are no hits.",
     )

@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from app.models.common import EntityType
 from app.models.registry import ENTITY_KINDS, Registry
-from app.search.query import ParsedQuery
+from app.search.forms import Forms
+from app.search.query import SearchPlan
 
 MIN_CORRECTABLE_LENGTH = 4
 
@@ -21,8 +22,40 @@ def correctable(word: str) -> bool:
     return len(word) >= MIN_CORRECTABLE_LENGTH and not word.isdigit()
 
 
+LONG_WORD = 8
+"""From this length a correction may make two edits; shorter words, one."""
+
+
+def close_enough(word: str, candidate: str) -> bool:
+    """Whether `candidate` is a typo's correction of `word`: at most one edit away (two for long words), a swap
+    of neighbours counting as one. "biospy" is "biopsy" swapped; "chance" is two edits from "cancer", a real word
+    rather than a typo of it."""
+    allowed = 2 if len(word) >= LONG_WORD else 1
+    return edit_distance(word, candidate, limit=allowed) <= allowed
+
+
+def edit_distance(one: str, other: str, limit: int) -> int:
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps), or `limit + 1`
+    as soon as it must exceed `limit`."""
+    if abs(len(one) - len(other)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(other) + 1))
+    for i, a in enumerate(one, start=1):
+        current = [i] + [0] * len(other)
+        for j, b in enumerate(other, start=1):
+            cost = 0 if a == b else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a == other[j - 2] and one[i - 2] == b:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
 class Speller(Protocol):
-    """Suggests indexed words for the words of a query that matched nothing."""
+    """Suggests indexed words for the words of a query that matched nothing, and knows the indexed words' forms."""
 
     def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
         """For each word the index does not hold, its closest indexed word, where one is close enough."""
@@ -30,6 +63,14 @@ class Speller(Protocol):
     def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
         """The correctable words the index does not hold: those `corrections` would look for."""
 
+    def forms(self, connection: Connection, version: str) -> Forms:
+        """The indexed words' families of forms (read once per dataset version)."""
+
+
+EXACT_NAME_BONUS = 100.0
+"""Added to the score of a hit that answers to the query as a name, abbreviation or synonym: it ranks first."""
+HEADING_BONUS = 50.0
+"""Added to the score of a section whose heading holds every word of the query: the section is about it."""
 
 MARK_OPEN = "\x01"
 MARK_CLOSE = "\x02"
@@ -75,15 +116,18 @@ class SearchBackend(Protocol):
     def search(
         self,
         connection: Connection,
-        query: ParsedQuery,
+        plan: SearchPlan,
         types: list[str],
         limit: int,
         offset: int,
         code: str | None = None,
+        *,
+        partial: bool = False,
     ) -> EngineResults:
-        """Rank the documents matching every phrase of `query`, restricted to `types` (all when empty); with
-        `code`, only documents of entities carrying that vocabulary code match at all (facets included). It
-        takes a plain connection, not an ORM session: every new query pays for whatever it is given."""
+        """Rank the documents matching every required clause of `plan` (with `partial`, any of them, those
+        matching most first), restricted to `types` (all when empty); with `code`, only documents of entities
+        carrying that vocabulary code match at all (facets included). It takes a plain connection, not an ORM
+        session: every new query pays for whatever it is given."""
 
     def speller(self) -> Speller:
         """The typo corrector that suits this engine (one per app: it may cache the lexicon)."""

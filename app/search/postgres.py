@@ -3,7 +3,8 @@
 Each document is indexed twice: with the `english` configuration (stemming: "biopsies" finds "biopsy") and with
 `simple` (every word as typed, so words the English configuration drops as stop words, such as "and", are still
 searchable). A phrase matches when either form matches. Weights follow the SQLite backend: name (A) above
-synonyms (B) above summary (C) above quotes and section text (D).
+synonyms (B) above summary (C) above quotes, section text and the vocabulary's terms (D). Section headings are
+also indexed alone, so that a section about the query ranks by its heading.
 
 Typo suggestions use pg_trgm (the extension comes with migration 0002): a trigram GIN index on the lexicon's
 words, queried per unknown word, so no replica holds the lexicon in memory.
@@ -16,21 +17,33 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
-from app.search.interface import MARK_CLOSE, MARK_OPEN, EngineResults, RawHit, Speller, correctable
-from app.search.query import ParsedQuery
+from app.search.forms import Forms, FormsCache
+from app.search.interface import (
+    EXACT_NAME_BONUS,
+    HEADING_BONUS,
+    MARK_CLOSE,
+    MARK_OPEN,
+    EngineResults,
+    RawHit,
+    Speller,
+    close_enough,
+    correctable,
+)
+from app.search.query import SearchPlan
 
 # ts_rank's weights are given for D, C, B, A; in the ratio of the SQLite backend's 1 : 4 : 10 : 20.
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
-EXACT_NAME_BONUS = 100.0
 TRIGRAM_CUTOFF = 0.5
 """Lowest pg_trgm similarity accepted as a correction ("immunohistochemestry" scores 0.78 against the right word,
 "prognsis" 0.58, unrelated words near 0)."""
+CANDIDATES = 5
+"""The most similar words considered; the first that is `close_enough` (one or two edits) is the correction."""
 _OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: never in the content, safe in ts_headline options
 
 _VECTOR = " || ".join(
     f"setweight(to_tsvector('{config}', coalesce({column}, '')), '{weight}')"
     for config in ("english", "simple")
-    for column, weight in (("name", "A"), ("synonyms", "B"), ("summary", "C"), ("body", "D"))
+    for column, weight in (("name", "A"), ("synonyms", "B"), ("summary", "C"), ("body", "D"), ("vocabulary", "D"))
 )
 
 
@@ -43,7 +56,9 @@ class PostgresSearch:
         session.execute(
             text(
                 "CREATE TABLE search_index AS SELECT id, type, name_key, string_to_array(codes, ' ') AS codes, "
-                f"{_VECTOR} AS document FROM search_document"
+                f"{_VECTOR} AS document, "
+                "CASE WHEN type = 'section' THEN to_tsvector('english', name) || to_tsvector('simple', name) END "
+                "AS heading FROM search_document"
             )
         )
         session.execute(text("ALTER TABLE search_index ADD PRIMARY KEY (id)"))
@@ -59,18 +74,35 @@ class PostgresSearch:
     def search(
         self,
         connection: Connection,
-        query: ParsedQuery,
+        plan: SearchPlan,
         types: list[str],
         limit: int,
         offset: int,
         code: str | None = None,
+        *,
+        partial: bool = False,
     ) -> EngineResults:
-        """Every phrase must match (AND); phrases are bound parameters, so nothing typed is query syntax."""
-        params: dict[str, Any] = {f"p{index}": " ".join(phrase) for index, phrase in enumerate(query.phrases)}
-        tsquery = " && ".join(
-            f"(phraseto_tsquery('english', :{name}) || phraseto_tsquery('simple', :{name}))" for name in params
+        """Every required clause must match (AND; `partial`: any, those matching most first); phrases are bound
+        parameters, so nothing typed is query syntax."""
+        params: dict[str, Any] = {}
+        clauses: list[str] = []
+        for index, clause in enumerate(plan.required):
+            alternatives = []
+            for number, words in enumerate(clause.alternatives):
+                name = f"c{index}_{number}"
+                params[name] = " ".join(words)
+                alternatives.append(f"phraseto_tsquery('english', :{name}) || phraseto_tsquery('simple', :{name})")
+            clauses.append("(" + " || ".join(alternatives) + ")")
+        every = " && ".join(clauses)
+        query = " || ".join(clauses) if partial else every
+        each = "".join(f", {clause} AS q{index}" for index, clause in enumerate(clauses))
+        # The forms as typed, ranked again: ts_rank counts a repeated operand once, so the reader's own word is
+        # preferred to its other forms by a second rank over it alone (SQLite repeats the phrase instead).
+        typed = (" || " if partial else " && ").join(
+            f"(phraseto_tsquery('english', :c{index}_0) || phraseto_tsquery('simple', :c{index}_0))"
+            for index in range(len(clauses))
         )
-        matched = f"WITH q AS (SELECT {tsquery} AS query) "
+        matched = f"WITH q AS (SELECT {query} AS query, {every} AS every, {typed} AS typed{each}) "
         coded = " AND (CAST(:code AS text) IS NULL OR CAST(:code AS text) = ANY(i.codes))"
         facets = {
             row[0]: row[1]
@@ -84,20 +116,27 @@ class PostgresSearch:
         }
         if not any(count for kind, count in facets.items() if not types or kind in types):
             return EngineResults(hits=[], facets=facets)
-        params |= {"exact": " ".join(query.words), "limit": limit, "offset": offset, "types": types or None}
-        params |= {"code": code}
+        keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
+        params |= {"keys": keys, "limit": limit, "offset": offset, "types": types or None, "code": code}
         params |= {"options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=8"}
+        indexes = range(len(clauses))
+        counted = " + ".join(f"(i.document @@ q.q{index})::int" for index in indexes) if partial else "0"
+        weighted = " + ".join(f":w{index} * (i.document @@ q.q{index})::int" for index in indexes) if partial else "0"
+        params |= {f"w{index}": round(clause.weight, 6) for index, clause in enumerate(plan.required)}
         rows = connection.execute(
             text(
                 f"{matched}, ranked AS ("
-                f"  SELECT i.id, ts_rank('{RANK_WEIGHTS}', i.document, q.query)"
-                f"    + CASE WHEN i.name_key = :exact THEN {EXACT_NAME_BONUS} ELSE 0 END AS score"
+                f"  SELECT i.id, {counted} AS matched, {weighted} AS weighted,"
+                f"    ts_rank('{RANK_WEIGHTS}', i.document, q.query) + ts_rank('{RANK_WEIGHTS}', i.document, q.typed)"
+                "    + CASE WHEN i.id IN (SELECT document_id FROM search_name WHERE key = ANY(CAST(:keys AS text[])))"
+                f"      THEN {EXACT_NAME_BONUS} WHEN i.heading @@ q.every THEN {HEADING_BONUS} ELSE 0 END AS score"
                 f"   FROM search_index AS i, q WHERE i.document @@ q.query{coded}"
                 "   AND (CAST(:types AS text[]) IS NULL OR i.type = ANY(CAST(:types AS text[])))"
-                "   ORDER BY score DESC, i.id LIMIT :limit OFFSET :offset)"
+                "   ORDER BY matched DESC, weighted DESC, score DESC, i.id LIMIT :limit OFFSET :offset)"
                 " SELECT d.type, d.slug, d.name, d.href, r.score,"
                 "   ts_headline('english', concat_ws(' … ', d.name, d.summary, d.body), q.query, :options)"
-                " FROM ranked AS r JOIN search_document AS d ON d.id = r.id, q ORDER BY r.score DESC, r.id"
+                " FROM ranked AS r JOIN search_document AS d ON d.id = r.id, q"
+                " ORDER BY r.matched DESC, r.weighted DESC, r.score DESC, r.id"
             ),
             params,
         ).all()
@@ -118,6 +157,14 @@ class PostgresSearch:
 class TrigramSpeller:
     """The most similar indexed word by trigram similarity (ties go to the commoner word)."""
 
+    def __init__(self) -> None:
+        self._forms = FormsCache()
+
+    def forms(self, connection: Connection, version: str) -> Forms:
+        """The lexicon's families of forms, read once per dataset version (the lexicon is the article's and the
+        vocabulary's words: a few thousand at most, even at 100k synthetic entities)."""
+        return self._forms.get(connection, version)
+
     def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
         """The correctable words that the lexicon lacks, found in one primary-key lookup."""
         candidates = sorted({word for word in words if correctable(word)})
@@ -133,13 +180,16 @@ class TrigramSpeller:
         trigram index) and kept only above the cutoff."""
         found: dict[str, str] = {}
         for word in self.unknown(connection, version, words):
-            row = connection.execute(
+            rows = connection.execute(
                 text(
                     "SELECT term, similarity(term, :word) AS score FROM search_term WHERE term % :word "
-                    "ORDER BY score DESC, documents DESC, term LIMIT 1"
+                    "ORDER BY score DESC, documents DESC, term LIMIT :candidates"
                 ),
-                {"word": word},
-            ).first()
-            if row is not None and row.score >= TRIGRAM_CUTOFF:
-                found[word] = row.term
+                {"word": word, "candidates": CANDIDATES},
+            ).all()
+            chosen = next(
+                (row.term for row in rows if row.score >= TRIGRAM_CUTOFF and close_enough(word, row.term)), None
+            )
+            if chosen is not None:
+                found[word] = chosen
         return found

@@ -85,3 +85,44 @@ def parse_query(text: str) -> ParsedQuery:
 def words_of(text: str) -> list[str]:
     """The words of indexed text, as `parse_query` would see them."""
     return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One thing a query asks for: a quoted phrase as typed, or a word in any of its forms (and its correction).
+
+    `alternatives` are phrases (tuples of words), any of which satisfies the clause; the first is as typed. A
+    `stop` clause ("how", "the") is not required when the query has other words."""
+
+    alternatives: tuple[tuple[str, ...], ...]
+    stop: bool = False
+    weight: float = 1.0
+    """How much matching the clause tells (its inverse document frequency): in a partial match, among hits
+    matching as many clauses, those matching the rarer ones come first."""
+
+
+@dataclass(frozen=True)
+class SearchPlan:
+    """What the engines match: every required clause (all of them), or as many as possible (partial)."""
+
+    clauses: tuple[Clause, ...]
+    words: tuple[str, ...]
+    """The query's words as typed (after any correction): what an exact-name match compares."""
+
+    @property
+    def required(self) -> tuple[Clause, ...]:
+        """The clauses a hit must match: all but the stop words, unless the query is nothing but stop words."""
+        content = tuple(clause for clause in self.clauses if not clause.stop)
+        return content or self.clauses
+
+    @property
+    def content_words(self) -> tuple[str, ...]:
+        return tuple(word for clause in self.required for word in clause.alternatives[0])
+
+
+def typed_twice(clause: Clause) -> tuple[tuple[str, ...], ...]:
+    """The clause's alternatives with the form as typed given twice: the engines' ranks (bm25, ts_rank) sum over
+    the query's phrases, so the reader's own word counts double against its other forms ("dormant" ranks the text
+    that says dormant above the text that says dormancy). Every clause doubles its own, so that the query's words
+    keep their balance whether they have other forms or not."""
+    return (clause.alternatives[0], *clause.alternatives)

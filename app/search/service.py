@@ -1,25 +1,59 @@
-"""Search as the API offers it: parse, ask the engine, correct typos, escape and mark the snippets."""
+"""Search as the API offers it: parse, expand each word into its forms, ask the engine for every word; failing
+that, correct typos; failing that, take the hits with the most words; escape and mark the snippets."""
 
 from __future__ import annotations
 
 import html
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Connection
 
+from app.search.forms import STOP_WORDS, Forms
 from app.search.interface import MARK_CLOSE, MARK_OPEN, SEARCHABLE_TYPES, EngineResults, SearchBackend, Speller
-from app.search.query import ParsedQuery, parse_query
+from app.search.query import Clause, ParsedQuery, SearchPlan, parse_query
+
+
+class Match(StrEnum):
+    """How the hits match the query."""
+
+    ALL = "all"
+    """Every word of the query (in some form, or corrected), its stop words aside."""
+    PARTIAL = "partial"
+    """No document holds every word: the hits hold the most of them, those with most first."""
+    NONE = "none"
+    """No word of the query occurs in any form: no hits (never the whole corpus)."""
 
 
 @dataclass(frozen=True)
 class SearchOutcome:
-    """A page of hits (marked-up snippets), the facets, and the correction used if any."""
+    """A page of hits (marked-up snippets), the facets, how they match, and the correction used if any."""
 
     hits: list[dict[str, Any]]
     total: int
     facets: dict[str, int]
     did_you_mean: str | None
+    match: Match = Match.NONE
+
+
+def plan_query(query: ParsedQuery, forms: Forms, corrections: dict[str, str] | None = None) -> SearchPlan:
+    """Each word becomes a clause of its forms among the indexed words (and its correction's); a quoted phrase
+    stays as typed. Stop words are marked, so that a query of other words need not match them."""
+    corrections = corrections or {}
+    clauses = []
+    for phrase in query.phrases:
+        if len(phrase) > 1:
+            clauses.append(Clause((phrase,), weight=max(forms.weight([word]) for word in phrase)))
+            continue
+        word = phrase[0]
+        alternatives = [word, *sorted(forms.of(word) - {word})]
+        if word in corrections:
+            corrected = corrections[word]
+            alternatives += [corrected, *sorted(forms.of(corrected) - {corrected})]
+        unique = tuple(dict.fromkeys(alternatives))
+        clauses.append(Clause(tuple((each,) for each in unique), stop=word in STOP_WORDS, weight=forms.weight(unique)))
+    return SearchPlan(tuple(clauses), tuple(query.replaced(corrections).words))
 
 
 def search(
@@ -37,24 +71,40 @@ def search(
     correct: bool = True,
     facet_types: tuple[str, ...] = SEARCHABLE_TYPES,
 ) -> SearchOutcome | None:
-    """Run the query as typed; if it matches nothing, run its typo-corrected form and say so.
+    """Match every word (in any of its forms); if nothing does, match the typo-corrected query (and say so);
+    if still nothing, answer the hits holding the most words (`match: partial`).
 
-    With `correct=False`, a query that matches nothing answers None instead of being corrected (the caller
-    runs the slower correction elsewhere, e.g. off the event loop)."""
+    With `correct=False`, a query that needs a typo correction answers None instead (the caller runs the slower
+    correction elsewhere, e.g. off the event loop)."""
     query = parse_query(text)
     if not query.phrases:
         return SearchOutcome([], 0, _all_facets({}, facet_types), None)
-    results = backend.search(connection, query, types, limit, offset, code)
-    did_you_mean = None
-    if not results.facets and not correct and speller.unknown(connection, version, query.words):
+    forms = speller.forms(connection, version)
+    plan = plan_query(query, forms)
+    results = backend.search(connection, plan, types, limit, offset, code)
+    if results.facets:
+        return _outcome(results, types, marks, None, facet_types, Match.ALL)
+    needing = [word for word in speller.unknown(connection, version, _content(plan)) if not forms.of(word)]
+    if needing and not correct:
         return None
-    if not results.facets:
-        corrections = speller.corrections(connection, version, query.words)
-        if corrections:
-            corrected: ParsedQuery = query.replaced(corrections)
-            did_you_mean = corrected.display()
-            results = backend.search(connection, corrected, types, limit, offset, code)
-    return _outcome(results, types, marks, did_you_mean, facet_types)
+    corrections = speller.corrections(connection, version, needing) if needing else {}
+    did_you_mean = None
+    if corrections:
+        plan = plan_query(query, forms, corrections)
+        did_you_mean = query.replaced(corrections).display()
+        results = backend.search(connection, plan, types, limit, offset, code)
+        if results.facets:
+            return _outcome(results, types, marks, did_you_mean, facet_types, Match.ALL)
+    if len(plan.required) > 1:
+        results = backend.search(connection, plan, types, limit, offset, code, partial=True)
+        if results.facets:
+            return _outcome(results, types, marks, did_you_mean, facet_types, Match.PARTIAL)
+    return _outcome(results, types, marks, None, facet_types, Match.NONE)
+
+
+def _content(plan: SearchPlan) -> list[str]:
+    """The single words the plan requires, as typed: what may need a correction."""
+    return [clause.alternatives[0][0] for clause in plan.required if len(clause.alternatives[0]) == 1]
 
 
 def _outcome(
@@ -63,6 +113,7 @@ def _outcome(
     marks: tuple[str, str],
     suggestion: str | None,
     facet_types: tuple[str, ...],
+    match: Match,
 ) -> SearchOutcome:
     total = sum(count for kind, count in results.facets.items() if not types or kind in types)
     hits = [
@@ -76,7 +127,9 @@ def _outcome(
         }
         for hit in results.hits
     ]
-    return SearchOutcome(hits, total, _all_facets(results.facets, facet_types), suggestion)
+    return SearchOutcome(
+        hits, total, _all_facets(results.facets, facet_types), suggestion, match if hits or total else Match.NONE
+    )
 
 
 def mark_snippet(snippet: str, marks: tuple[str, str]) -> str:

@@ -11,9 +11,12 @@ from sqlmodel import col, select
 
 from app import deadline
 from app.models import SearchTerm
-from app.search.interface import correctable
+from app.search.forms import Forms, load_forms
+from app.search.interface import close_enough, correctable
 
 SIMILARITY_CUTOFF = 0.8
+CANDIDATES = 5
+"""The closest words difflib proposes; the first that is `close_enough` (one or two edits) is the correction."""
 
 
 @dataclass
@@ -23,15 +26,19 @@ class Lexicon:
     version: str
     ordered: list[str]
     terms: frozenset[str] = field(init=False)
+    forms: Forms = field(init=False)
 
     def __post_init__(self) -> None:
         self.terms = frozenset(self.ordered)
+        self.forms = Forms.build(self.version, dict.fromkeys(self.ordered, 0))
 
     @classmethod
     def load(cls, connection: Connection, version: str) -> Lexicon:
-        """Read the vocabulary, most common words first (so ties favour them)."""
+        """Read the vocabulary, most common words first (so ties favour them), and its forms."""
         ordered = list(connection.scalars(select(SearchTerm.term).order_by(col(SearchTerm.documents).desc())))
-        return cls(version=version, ordered=ordered)
+        lexicon = cls(version=version, ordered=ordered)
+        lexicon.forms = load_forms(connection, version)
+        return lexicon
 
     def corrections(self, words: list[str]) -> dict[str, str]:
         """For each word the index does not hold, its closest indexed word, where one is close enough."""
@@ -40,9 +47,10 @@ class Lexicon:
             if word in self.terms or not correctable(word):
                 continue
             deadline.check()  # each word is a pass over the lexicon: stop between them at the time limit
-            close = difflib.get_close_matches(word, self.ordered, n=1, cutoff=SIMILARITY_CUTOFF)
-            if close:
-                found[word] = close[0]
+            close = difflib.get_close_matches(word, self.ordered, n=CANDIDATES, cutoff=SIMILARITY_CUTOFF)
+            chosen = next((candidate for candidate in close if close_enough(word, candidate)), None)
+            if chosen is not None:
+                found[word] = chosen
         return found
 
 
@@ -70,3 +78,6 @@ class DifflibSpeller:
         """Set lookups in the lexicon: cheap, unlike the corrections themselves."""
         terms = self.lexicon(connection, version).terms
         return [word for word in words if word not in terms and correctable(word)]
+
+    def forms(self, connection: Connection, version: str) -> Forms:
+        return self.lexicon(connection, version).forms

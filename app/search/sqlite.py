@@ -13,24 +13,43 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
-from app.search.interface import MARK_CLOSE, MARK_OPEN, SEARCHABLE_TYPES, EngineResults, RawHit, Speller
-from app.search.query import ParsedQuery
+from app.search.interface import (
+    EXACT_NAME_BONUS,
+    HEADING_BONUS,
+    MARK_CLOSE,
+    MARK_OPEN,
+    SEARCHABLE_TYPES,
+    EngineResults,
+    RawHit,
+    Speller,
+)
+from app.search.query import Clause, SearchPlan, typed_twice
 from app.search.spelling import DifflibSpeller
 
 # Field weights for bm25, in the index's column order: a match in the name counts most, then the declared
-# synonyms and abbreviations, then the summary, then quotes and section text. `type` and `codes` are indexed
-# only so that facets and the type and code filters are answered from the index; they never score.
-WEIGHTS = {"name": 20.0, "synonyms": 10.0, "summary": 4.0, "body": 1.0, "type": 0.0, "codes": 0.0}
+# synonyms and abbreviations, then the summary, then quotes and section text, then (lowest) the names and entry
+# terms of the entity's codes in the verified vocabulary. `type` and `codes` are indexed only so that facets and
+# the type and code filters are answered from the index; they never score.
+WEIGHTS = {"name": 20.0, "synonyms": 10.0, "summary": 4.0, "body": 1.0, "vocabulary": 0.5, "type": 0.0, "codes": 0.0}
 TEXT_COLUMNS = "{name synonyms summary body}"
+"""The article's words: what snippets show."""
+MATCH_COLUMNS = "{name synonyms summary body vocabulary}"
 SNIPPET_TOKENS = 16
-EXACT_NAME_BONUS = 100.0
-"""Added to the score of a hit whose name is exactly the query's words, so that it ranks first."""
+SUMMARY_SNIPPET_CHARACTERS = 160
+"""A hit found only by its vocabulary terms shows the start of its summary, unmarked (the terms are not the
+article's words)."""
 
 GROUPED_FACETS_LIMIT = 500
 """Up to this many hits, facets come from one grouped pass over the hits' rows (cheaper than a count per type);
 beyond it, from the index alone."""
 
 _RANK = f"-bm25(search_fts, {', '.join(str(weight) for weight in WEIGHTS.values())})"
+
+
+def clause_expression(clause: Clause) -> str:
+    """`("amplification" OR "amplification" OR "amplifies")`: each alternative a quoted phrase, so nothing typed
+    is FTS syntax (the words are runs of letters and digits); the form as typed counts twice (`typed_twice`)."""
+    return "(" + " OR ".join('"' + " ".join(words) + '"' for words in typed_twice(clause)) + ")"
 
 
 class SQLiteSearch:
@@ -59,16 +78,19 @@ class SQLiteSearch:
     def search(
         self,
         connection: Connection,
-        query: ParsedQuery,
+        plan: SearchPlan,
         types: list[str],
         limit: int,
         offset: int,
         code: str | None = None,
+        *,
+        partial: bool = False,
     ) -> EngineResults:
-        """Every phrase must match (implicit AND) in the text columns; each phrase is quoted, so nothing
-        typed is FTS syntax. A hit whose name is the query comes first; the rest follow by score."""
-        phrases = " ".join('"' + " ".join(phrase) + '"' for phrase in query.phrases)
-        text_match = match = f"{TEXT_COLUMNS} : ({phrases})"
+        """Every required clause must match (or, `partial`, at least one: the hits matching most come first);
+        a hit whose name is the query comes first, then sections whose heading holds it, then the rest by score."""
+        clauses = [clause_expression(clause) for clause in plan.required]
+        joined = (" OR " if partial else " AND ").join(clauses)
+        text_match, match = f"{TEXT_COLUMNS} : ({joined})", f"{MATCH_COLUMNS} : ({joined})"
         if code is not None:
             if not code.isalnum():  # the API admits only CODE_PATTERN; anything else could be FTS syntax
                 return EngineResults(hits=[], facets={})
@@ -79,13 +101,16 @@ class SQLiteSearch:
             facets = self._facets(cursor, match)
             if not any(count for kind, count in facets.items() if not types or kind in types):
                 return EngineResults(hits=[], facets=facets)
-            exact = self._exact(cursor, filtered, " ".join(query.words), types)
-            page: list[tuple[int, float]] = exact[offset : offset + limit]
-            if len(page) < limit:
-                page += self._ranked(
-                    cursor, filtered, [rowid for rowid, _ in exact], limit - len(page), max(0, offset - len(exact))
-                )
-            # Snippets from the text columns' matches alone: the type and code filters are never shown as a match.
+            boosted = self._boosted(cursor, filtered, plan, clauses, partial)
+            if partial:
+                weights = [clause.weight for clause in plan.required]
+                page = self._by_clauses_matched(cursor, filtered, clauses, weights, boosted, limit, offset)
+            else:
+                page = boosted[offset : offset + limit]
+                if len(page) < limit:
+                    skip = [rowid for rowid, _ in boosted]
+                    page += self._ranked(cursor, filtered, skip, limit - len(page), max(0, offset - len(boosted)))
+            # Snippets from the text columns' matches alone: filters and vocabulary terms are never shown.
             hits = self._details(cursor, text_match, page)
         return EngineResults(hits=hits, facets=facets)
 
@@ -111,12 +136,20 @@ class SQLiteSearch:
         return counts
 
     @staticmethod
-    def _exact(cursor: Any, match: str, words: str, types: list[str]) -> list[tuple[int, float]]:
-        """Matching documents whose name is exactly the query's words, with their boosted scores."""
+    def _boosted(
+        cursor: Any, match: str, plan: SearchPlan, clauses: list[str], partial: bool
+    ) -> list[tuple[int, float]]:
+        """Matching documents that answer to the query as a name (or abbreviation, or synonym), and sections
+        whose heading holds every clause, with their boosted scores, best first."""
+        keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
+        marks = ", ".join("?" for _ in keys)
+        heading = f'name : ({" AND ".join(clauses)}) AND type : "section"'
         rows = cursor.execute(
-            f"SELECT rowid, {_RANK} + {EXACT_NAME_BONUS} AS score FROM search_fts WHERE search_fts MATCH ? "
-            "AND rowid IN (SELECT id FROM search_document WHERE name_key = ?) ORDER BY score DESC, rowid",
-            (match, words),
+            f"SELECT rowid, {_RANK} + CASE WHEN rowid IN (SELECT document_id FROM search_name WHERE key IN ({marks})) "
+            f"THEN {EXACT_NAME_BONUS} ELSE {HEADING_BONUS} END AS score FROM search_fts WHERE search_fts MATCH ? "
+            f"AND (rowid IN (SELECT document_id FROM search_name WHERE key IN ({marks})) "
+            "OR rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)) ORDER BY score DESC, rowid",
+            (*keys, match, *keys, heading),
         ).fetchall()
         return [(rowid, score) for rowid, score in rows]
 
@@ -132,18 +165,58 @@ class SQLiteSearch:
         return [(rowid, score) for rowid, score in rows]
 
     @staticmethod
+    def _by_clauses_matched(
+        cursor: Any,
+        match: str,
+        clauses: list[str],
+        weights: list[float],
+        boosted: list[tuple[int, float]],
+        limit: int,
+        offset: int,
+    ) -> list[tuple[int, float]]:
+        """A page of the documents matching any clause: those matching the most clauses first, then those whose
+        clauses are the rarer (their weights), then by score (a name or heading match boosted). Each clause's
+        documents are read from the index once."""
+        each = ", ".join("(rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))" for _ in clauses)
+        bonus = dict(boosted)
+        rows = cursor.execute(
+            f"SELECT rowid, {_RANK} AS score, {each} FROM search_fts WHERE search_fts MATCH ?",
+            (*(f"{MATCH_COLUMNS} : {clause}" for clause in clauses), match),
+        ).fetchall()
+        ranked = sorted(
+            (
+                -sum(row[2:]),
+                -round(sum(weight for weight, held in zip(weights, row[2:], strict=True) if held), 6),
+                -bonus.get(row[0], row[1]),
+                row[0],
+            )
+            for row in rows
+        )
+        return [(rowid, -score) for _, _, score, rowid in ranked[offset : offset + limit]]
+
+    @staticmethod
     def _details(cursor: Any, match: str, page: list[tuple[int, float]]) -> list[RawHit]:
-        """Names, URLs and snippets for the page's rows only."""
+        """Names, URLs and snippets for the page's rows only; a row matched by its vocabulary terms alone shows
+        the start of its summary instead."""
         if not page:
             return []
         marks = ", ".join("?" for _ in page)
+        rowids = [rowid for rowid, _ in page]
         rows = cursor.execute(
             f"SELECT d.id, d.type, d.slug, d.name, d.href, snippet(search_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
             f"FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
             f"WHERE search_fts MATCH ? AND search_fts.rowid IN ({marks})",
-            (MARK_OPEN, MARK_CLOSE, match, *[rowid for rowid, _ in page]),
+            (MARK_OPEN, MARK_CLOSE, match, *rowids),
         ).fetchall()
         found = {row[0]: row for row in rows}
+        missing = [rowid for rowid in rowids if rowid not in found]
+        if missing:
+            others = cursor.execute(
+                f"SELECT id, type, slug, name, href, substr(coalesce(nullif(summary, ''), body), 1, ?) "
+                f"FROM search_document WHERE id IN ({', '.join('?' for _ in missing)})",
+                (SUMMARY_SNIPPET_CHARACTERS, *missing),
+            ).fetchall()
+            found |= {row[0]: row for row in others}
         return [
             RawHit(type=row[1], slug=row[2], name=row[3], href=row[4], score=score, snippet=row[5])
             for rowid, score in page

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.errors import ServiceUnavailableError
 from app.search.interface import EngineResults, Speller
-from app.search.query import ParsedQuery
+from app.search.query import SearchPlan
 from app.search.spelling import DifflibSpeller
 
 
@@ -23,11 +23,13 @@ class UnsupportedSearch:
     def search(
         self,
         connection: Connection,
-        query: ParsedQuery,
+        plan: SearchPlan,
         types: list[str],
         limit: int,
         offset: int,
         code: str | None = None,
+        *,
+        partial: bool = False,
     ) -> EngineResults:
         raise ServiceUnavailableError(f"Search is not available on the {self.dialect} engine yet.")
 

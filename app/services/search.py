@@ -3,10 +3,17 @@ connection. The engines and the query logic are app/search's."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 
+from app.models.registry import ENTITY_KINDS, Registry
+from app.search.engines import search_backend
+from app.search.evaluation import RANKED, Answer
+from app.search.interface import searchable_types
 from app.search.service import SearchOutcome, search
 from app.services.catalog import Catalog
 
@@ -56,3 +63,30 @@ async def run_search(
     corrected = await run_in_threadpool(run)
     assert corrected is not None  # with correction allowed there is always an outcome
     return corrected
+
+
+def judged_search(engine: Engine, kinds: Registry = ENTITY_KINDS) -> Callable[[str], Answer]:
+    """Search as `micromet eval` judges it: the served dataset, every type, the first page of 10 hits."""
+    backend = search_backend(engine.dialect.name, searchable_types(kinds))
+    speller = backend.speller()
+    with Session(engine) as session:
+        version = Catalog(session, kinds).dataset().version
+
+    def ask(text: str) -> Answer:
+        with engine.connect() as connection:
+            outcome = search(
+                connection,
+                backend,
+                speller,
+                version,
+                text,
+                types=[],
+                limit=RANKED,
+                offset=0,
+                marks=("", ""),
+                facet_types=searchable_types(kinds),
+            )
+        assert outcome is not None  # with correction allowed there is always an outcome
+        return Answer([f"{hit['type']}/{hit['slug']}" for hit in outcome.hits], outcome.total)
+
+    return ask

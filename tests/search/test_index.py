@@ -14,13 +14,20 @@ from app.content.write import write_dataset
 from app.models import SearchDocument, Section
 from app.models.registry import ENTITY_KINDS
 from app.search.engines import search_backend
-from app.search.query import parse_query
+from app.search.forms import Forms
+from app.search.query import SearchPlan, parse_query
+from app.search.service import plan_query
 from tests.content.helpers import read_items, write_items
+
+
+def _plan(text: str) -> SearchPlan:
+    """The query's plan with no word forms: each word as typed."""
+    return plan_query(parse_query(text), Forms.build("", []))
 
 
 def hits(engine: Engine, q: str) -> list[str]:
     with engine.connect() as connection:
-        results = search_backend("sqlite").search(connection, parse_query(q), [], 100, 0)
+        results = search_backend("sqlite").search(connection, _plan(q), [], 100, 0)
     return [hit.slug for hit in results.hits]
 
 
@@ -75,9 +82,9 @@ def test_grouped_facets_equal_the_per_type_counts_of_the_index(
     seed(engine, seed_dir)
     backend = search_backend("sqlite")
     with engine.connect() as connection:
-        grouped = backend.search(connection, parse_query(q), [], 5, 0).facets
+        grouped = backend.search(connection, _plan(q), [], 5, 0).facets
         monkeypatch.setattr(sqlite, "GROUPED_FACETS_LIMIT", 0)
-        counted = backend.search(connection, parse_query(q), [], 5, 0).facets
+        counted = backend.search(connection, _plan(q), [], 5, 0).facets
 
     assert sum(grouped.values()) > 0
     assert grouped == counted

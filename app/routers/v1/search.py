@@ -28,7 +28,9 @@ class SearchQuery(PageParams, NoQuery):
     q: str = Field(
         min_length=1,
         max_length=MAX_QUERY_LENGTH,
-        description='Words (all must match, stemmed) and "quoted phrases". Operators are plain text. '
+        description='Words and "quoted phrases". Every word must match, in any of its forms (amplify, amplifies, '
+        "amplification); words such as `how` or `the` need not when there are others. When no document holds every "
+        "word, the hits holding the most of them answer (`match: partial`). Operators are plain text. "
         f"Blank (only whitespace) or more than {MAX_TERMS} words is a 422.",
         examples=["liquid biopsy"],
         json_schema_extra={"pattern": NOT_BLANK_PATTERN},
@@ -108,6 +110,7 @@ def search_router(types: tuple[str, ...]) -> APIRouter:
             "offset": query.offset,
             "facets": outcome.facets,
             "did_you_mean": outcome.did_you_mean,
+            "match": outcome.match,
         }
         link = link_header(
             request.url, request.query_params, total=outcome.total, limit=query.limit, offset=query.offset
