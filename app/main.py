@@ -21,6 +21,7 @@ from app.models.urls import API_PREFIX
 from app.routers import health, v1
 from app.search.engines import search_backend
 from app.search.interface import searchable_types
+from app.search.suggest import Suggester
 from app.services.catalog import Catalog
 from app.settings import Settings
 from app.web.caching import HTTPCacheMiddleware, ResponseCache, ResponseStore
@@ -78,6 +79,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     app.state.search_backend = search_backend(app.state.engine.dialect.name, app.state.searchable_types)
     app.state.speller = app.state.search_backend.speller()
+    app.state.suggester = Suggester()
     app.state.dataset_version = DatasetVersionCache(version_engine, settings.freshness_interval)
     app.state.response_cache = ResponseCache(
         small=ResponseStore(

@@ -318,13 +318,13 @@ def resources_source(document: dict[str, Any]) -> str:
         "",
         "",
     ]
-    for operation_id in ("search-search", "sections-list"):
+    for operation_id in ("search-search", "search-suggest", "sections-list"):
         path, operation = operations[operation_id]
         pascal = "".join(part.capitalize() for part in operation_id.split("-"))
         lines += typed_dict(
             f"{pascal}Params",
             f"The query parameters of `GET {path}`.",
-            _query(operation.get("parameters", []), "q", "url", "fields"),
+            _query(operation.get("parameters", []), "q", "prefix", "url", "fields"),
             schemas,
         )
     for asynchronous in (False, True):

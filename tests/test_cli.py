@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from app.cli import EXIT_COVERAGE, EXIT_INVALID, cli
+from app.cli import EXIT_COVERAGE, EXIT_INVALID, EXIT_QUALITY, cli
 from app.settings import Settings
 from tests.content.helpers import read_items, write_items
 
@@ -95,3 +95,26 @@ def test_a_synthetic_seed_shows_its_progress() -> None:
     assert result.exit_code == 0, result.output
     assert "generating 2500 entities" in result.output
     assert " written, generated at " in result.output
+
+
+def test_eval_prints_the_judged_figures_and_each_miss(tmp_path: Path) -> None:
+    judgments = tmp_path / "judgments.yaml"
+    judgments.write_text(
+        "- {query: liquid biopsy, kind: exact, relevant: [detection-method/liquid-biopsy]}\n"
+        "- {query: zebrafish, kind: none, relevant: []}\n"
+        "- {query: chemotherapy, kind: exact, relevant: [concept/prognosis], holdout: true}\n"
+    )
+    assert runner.invoke(cli, ["db", "upgrade"]).exit_code == 0
+    assert runner.invoke(cli, ["seed"]).exit_code == 0
+
+    result = runner.invoke(cli, ["eval", "--judgments", str(judgments)])
+    failing = runner.invoke(cli, ["eval", "--judgments", str(judgments), "--min-recall", "0.9"])
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == ["queries: 3 (1 held out of tuning)", "recall@3: 0.667"]
+    assert lines[2].startswith("mrr: ")
+    assert lines[3].startswith("ndcg@5: ")
+    assert "misses: 1" in lines
+    assert any(line.startswith("  'chemotherapy' [exact, held out] expected concept/prognosis") for line in lines)
+    assert failing.exit_code == EXIT_QUALITY

@@ -113,6 +113,8 @@ def test_bad_parameters_raise_with_the_invalid_params(api: Client) -> None:
 
 def test_search_sections_text_meta_export_and_embed(api: Client) -> None:
     assert api.search("liquid biopsy").items[0].slug == "liquid-biopsy"
+    assert api.search("blood sample").match == "partial"
+    assert api.suggest("immuno", type="detection-method", limit=3).items[0].slug == "immunohistochemistry"
     source = api.sources.list().items[0].slug
     assert api.sections(source).total == api.meta().counts["section"]
     assert api.section(source, "introduction").slug == "introduction"

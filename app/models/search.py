@@ -99,3 +99,21 @@ class SearchPage(SQLModel):
         "`the` need not when there are others). `partial`: no document holds every word, so the hits hold the "
         "most of them, those with most first. `none`: no word occurs in any form, so there are no hits.",
     )
+
+
+class Suggestion(SQLModel):
+    """A completion of a typed prefix: the entity or section, and the name, abbreviation, synonym or code the
+    prefix starts."""
+
+    type: EntityType
+    slug: str
+    name: str
+    url: str = Field(description="The item's URL, relative to the API's root.")
+    matched: str = Field(description="What the prefix matched: the name, an abbreviation, a synonym or a code.")
+
+
+class SuggestPage(SQLModel):
+    """Completions, best first: names the prefix starts, then names with a later word it starts, then
+    abbreviations and synonyms, then codes."""
+
+    items: list[Suggestion]

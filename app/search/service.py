@@ -11,7 +11,16 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.search.forms import STOP_WORDS, Forms
-from app.search.interface import MARK_CLOSE, MARK_OPEN, SEARCHABLE_TYPES, EngineResults, SearchBackend, Speller
+from app.search.interface import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    SEARCHABLE_TYPES,
+    EngineResults,
+    SearchBackend,
+    Speller,
+    close_enough,
+    correctable,
+)
 from app.search.query import Clause, ParsedQuery, SearchPlan, parse_query
 
 
@@ -83,7 +92,9 @@ def search(
     plan = plan_query(query, forms)
     results = backend.search(connection, plan, types, limit, offset, code)
     if results.facets:
-        return _outcome(results, types, marks, None, facet_types, Match.ALL)
+        typos = _typos_among_forms(query, forms)
+        suggestion = query.replaced(typos).display() if typos else None
+        return _outcome(results, types, marks, suggestion, facet_types, Match.ALL)
     needing = [word for word in speller.unknown(connection, version, _content(plan)) if not forms.of(word)]
     if needing and not correct:
         return None
@@ -100,6 +111,19 @@ def search(
         if results.facets:
             return _outcome(results, types, marks, did_you_mean, facet_types, Match.PARTIAL)
     return _outcome(results, types, marks, None, facet_types, Match.NONE)
+
+
+def _typos_among_forms(query: ParsedQuery, forms: Forms) -> dict[str, str]:
+    """Words the index lacks that matched through a form one typo away ("nanotechnolgy" through nanotechnology):
+    a correction in effect, so the answer says so as `did_you_mean`."""
+    typos: dict[str, str] = {}
+    for word in query.words:
+        if word in forms.frequencies or not correctable(word):
+            continue
+        close = sorted(member for member in forms.of(word) if close_enough(word, member))
+        if close:
+            typos[word] = close[0]
+    return typos
 
 
 def _content(plan: SearchPlan) -> list[str]:

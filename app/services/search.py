@@ -4,8 +4,9 @@ connection. The engines and the query logic are app/search's."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
@@ -15,6 +16,7 @@ from app.search.engines import search_backend
 from app.search.evaluation import RANKED, Answer
 from app.search.interface import searchable_types
 from app.search.service import SearchOutcome, search
+from app.search.suggest import SuggestIndex
 from app.services.catalog import Catalog
 
 
@@ -37,12 +39,7 @@ async def run_search(
 
     def run(correct: bool = True) -> SearchOutcome | None:
         with state.engine.connect() as connection:
-            stamp = state.dataset_version.latest
-            if stamp is not None:
-                version = stamp.version
-            else:
-                with Session(connection) as session:
-                    version = Catalog(session, state.entity_kinds).dataset().version
+            version = _served_version(state, connection)
             return search(
                 connection,
                 state.search_backend,
@@ -63,6 +60,29 @@ async def run_search(
     corrected = await run_in_threadpool(run)
     assert corrected is not None  # with correction allowed there is always an outcome
     return corrected
+
+
+async def run_suggest(state: State, prefix: str, *, types: list[str], limit: int) -> list[dict[str, Any]]:
+    """Completions of `prefix` from the served dataset's names: inline on the embedded engine (two binary
+    searches in memory, once the index is loaded), in the thread pool on a server database."""
+
+    def run() -> list[dict[str, Any]]:
+        with state.engine.connect() as connection:
+            index: SuggestIndex = state.suggester.index(connection, _served_version(state, connection))
+        return index.suggest(prefix, types, limit)
+
+    if state.engine.dialect.name == "sqlite":
+        return run()
+    return await run_in_threadpool(run)
+
+
+def _served_version(state: State, connection: Connection) -> str:
+    """The dataset version being served: the cached stamp, or read from the database."""
+    stamp = state.dataset_version.latest
+    if stamp is not None:
+        return str(stamp.version)
+    with Session(connection) as session:
+        return Catalog(session, state.entity_kinds).dataset().version
 
 
 def judged_search(engine: Engine, kinds: Registry = ENTITY_KINDS) -> Callable[[str], Answer]:

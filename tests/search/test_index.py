@@ -22,7 +22,7 @@ from tests.content.helpers import read_items, write_items
 
 def _plan(text: str) -> SearchPlan:
     """The query's plan with no word forms: each word as typed."""
-    return plan_query(parse_query(text), Forms.build("", []))
+    return plan_query(parse_query(text), Forms.build("", {}))
 
 
 def hits(engine: Engine, q: str) -> list[str]:

@@ -8,6 +8,7 @@ from app.routers.v1 import export, meta, sections, sources
 from app.routers.v1.embed import embed_router
 from app.routers.v1.entities import entity_router
 from app.routers.v1.search import search_router
+from app.routers.v1.suggest import suggest_router
 from app.search.interface import searchable_types
 
 
@@ -17,4 +18,14 @@ def routers(kinds: Registry) -> tuple[APIRouter, ...]:
     # Search first: it is the route most often computed in full (new queries miss the response cache).
     entities = tuple(entity_router(kind) for kind in kinds)
     search = search_router(searchable_types(kinds))
-    return (search, *entities, sources.router, sections.router, meta.router, export.router, embed_router(kinds))
+    suggest = suggest_router(searchable_types(kinds))
+    return (
+        search,
+        suggest,
+        *entities,
+        sources.router,
+        sections.router,
+        meta.router,
+        export.router,
+        embed_router(kinds),
+    )

@@ -30,6 +30,7 @@ from micromet_client.models import (
     Readiness,
     SearchPage,
     SectionPublic,
+    SuggestPage,
 )
 from micromet_client.resources import (
     COLLECTION_OPERATIONS,
@@ -39,6 +40,7 @@ from micromet_client.resources import (
     Collections,
     ExportFormatName,
     SearchSearchParams,
+    SearchSuggestParams,
     SectionsField,
     SectionsListParams,
 )
@@ -58,6 +60,7 @@ OPERATIONS: dict[str, Operation] = {
     "health-liveness": Operation("", "healthz", "/healthz"),
     "health-readiness": Operation("", "readyz", "/readyz"),
     "search-search": Operation("", "search", "/v1/search"),
+    "search-suggest": Operation("", "suggest", "/v1/suggest"),
     **{operation_id: Operation(*operation) for operation_id, operation in COLLECTION_OPERATIONS.items()},
     "sources-text": Operation("", "source_text", "/v1/sources/{slug}/text"),
     "sections-list": Operation("", "sections", "/v1/sources/{slug}/sections"),
@@ -127,6 +130,10 @@ class Client(Collections):
 
     def search(self, q: str, **params: Unpack[SearchSearchParams]) -> SearchPage:
         return SearchPage.model_validate(self.get_json("/v1/search", {"q": q, **params}))
+
+    def suggest(self, prefix: str, **params: Unpack[SearchSuggestParams]) -> SuggestPage:
+        """Typeahead: the names, abbreviations, synonyms and codes that `prefix` starts, best first."""
+        return SuggestPage.model_validate(self.get_json("/v1/suggest", {"prefix": prefix, **params}))
 
     def source_text(self, slug: str) -> str:
         return self.request(f"/v1/sources/{segment(slug)}/text").text
@@ -218,6 +225,9 @@ class AsyncClient(AsyncCollections):
 
     async def search(self, q: str, **params: Unpack[SearchSearchParams]) -> SearchPage:
         return SearchPage.model_validate(await self.get_json("/v1/search", {"q": q, **params}))
+
+    async def suggest(self, prefix: str, **params: Unpack[SearchSuggestParams]) -> SuggestPage:
+        return SuggestPage.model_validate(await self.get_json("/v1/suggest", {"prefix": prefix, **params}))
 
     async def source_text(self, slug: str) -> str:
         return (await self.request(f"/v1/sources/{segment(slug)}/text")).text

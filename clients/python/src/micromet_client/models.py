@@ -202,6 +202,10 @@ class SearchPage(BaseModel):
     """
     When the query as typed matched nothing: the corrected query (its hits are the items), or null when no correction was found.
     """
+    match: Annotated[Literal["all", "partial", "none"] | None, Field(title="SearchMatch")] = "all"
+    """
+    `all`: every word of the query matched (in some form, or corrected; words such as `how` or `the` need not when there are others). `partial`: no document holds every word, so the hits hold the most of them, those with most first. `none`: no word occurs in any form, so there are no hits.
+    """
 
 
 class SectionPublic(BaseModel):
@@ -294,6 +298,33 @@ class SourcePublic(BaseModel):
     links: Annotated[dict[str, str], Field(title="Links")]
     """
     `self`, `collection`, `sections` and `text`.
+    """
+
+
+class Suggestion(BaseModel):
+    """
+    A completion of a typed prefix: the entity or section, and the name, abbreviation, synonym or code the
+    prefix starts.
+    """
+
+    type: Annotated[
+        Literal[
+            "source", "section", "detection-method", "therapy", "challenge", "research-direction", "finding", "concept"
+        ],
+        Field(title="EntityType"),
+    ]
+    """
+    The kinds of content micromet serves; the value is what relations and search hits carry.
+    """
+    slug: Annotated[str, Field(title="Slug")]
+    name: Annotated[str, Field(title="Name")]
+    url: Annotated[str, Field(title="Url")]
+    """
+    The item's URL, relative to the API's root.
+    """
+    matched: Annotated[str, Field(title="Matched")]
+    """
+    What the prefix matched: the name, an abbreviation, a synonym or a code.
     """
 
 
@@ -748,6 +779,15 @@ class ResearchDirectionPublic(BaseModel):
     """
     What the article says it may lead to.
     """
+
+
+class SuggestPage(BaseModel):
+    """
+    Completions, best first: names the prefix starts, then names with a later word it starts, then
+    abbreviations and synonyms, then codes.
+    """
+
+    items: Annotated[list[Suggestion], Field(title="Items")]
 
 
 class TherapyPublic(BaseModel):

@@ -313,6 +313,20 @@ class SearchSearchParams(TypedDict, total=False):
     """Inserted after each matched term."""
 
 
+class SearchSuggestParams(TypedDict, total=False):
+    """The query parameters of `GET /v1/suggest`."""
+
+    type: (
+        Literal["detection-method", "therapy", "challenge", "research-direction", "finding", "concept", "section"]
+        | Sequence[
+            Literal["detection-method", "therapy", "challenge", "research-direction", "finding", "concept", "section"]
+        ]
+    )
+    """Only these types; repeat to allow several (`type=finding&type=concept`). A type given twice counts once."""
+    limit: int
+    """At most this many suggestions, 1 to 20."""
+
+
 class SectionsListParams(TypedDict, total=False):
     """The query parameters of `GET /v1/sources/{slug}/sections`."""
 
