@@ -42,11 +42,19 @@ STOP_WORDS = frozenset({
 not match them. A query made only of them, or a quoted phrase, still matches them as typed."""
 
 _STEMMER = snowballstemmer.stemmer("english")
+_PORTER = snowballstemmer.stemmer("porter")
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     return str(_STEMMER.stemWord(word))
+
+
+@lru_cache(maxsize=65536)
+def indexed_as(word: str) -> str:
+    """The token the engines' stemmers index a word as (Porter's original algorithm, SQLite FTS5's `porter`):
+    forms sharing it are one alternative to an engine, so a query lists only one of them."""
+    return str(_PORTER.stemWord(word))
 
 
 def same_family(one: str, other: str) -> bool:

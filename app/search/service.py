@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from app.search.forms import STOP_WORDS, Forms
+from app.search.forms import STOP_WORDS, Forms, indexed_as
 from app.search.interface import (
     MARK_CLOSE,
     MARK_OPEN,
@@ -60,7 +60,7 @@ def plan_query(query: ParsedQuery, forms: Forms, corrections: dict[str, str] | N
         if word in corrections:
             corrected = corrections[word]
             alternatives += [corrected, *sorted(forms.of(corrected) - {corrected})]
-        unique = tuple(dict.fromkeys(alternatives))
+        unique = _one_per_token(alternatives)
         clauses.append(Clause(tuple((each,) for each in unique), stop=word in STOP_WORDS, weight=forms.weight(unique)))
     return SearchPlan(tuple(clauses), tuple(query.replaced(corrections).words))
 
@@ -111,6 +111,14 @@ def search(
         if results.facets:
             return _outcome(results, types, marks, did_you_mean, facet_types, Match.PARTIAL)
     return _outcome(results, types, marks, None, facet_types, Match.NONE)
+
+
+def _one_per_token(words: list[str]) -> tuple[str, ...]:
+    """The words, the first of those the engines index as one token kept (the form as typed comes first)."""
+    kept: dict[str, str] = {}
+    for word in words:
+        kept.setdefault(indexed_as(word), word)
+    return tuple(kept.values())
 
 
 def _typos_among_forms(query: ParsedQuery, forms: Forms) -> dict[str, str]:

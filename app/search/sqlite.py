@@ -7,7 +7,9 @@ dataset to a fraction of what a join over every match would cost.
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -39,17 +41,55 @@ SUMMARY_SNIPPET_CHARACTERS = 160
 """A hit found only by its vocabulary terms shows the start of its summary, unmarked (the terms are not the
 article's words)."""
 
-GROUPED_FACETS_LIMIT = 500
-"""Up to this many hits, facets come from one grouped pass over the hits' rows (cheaper than a count per type);
-beyond it, from the index alone."""
+NAME_COLUMNS = "{name synonyms}"
+RANK_ALL_LIMIT = 500
+"""Up to this many matches, every one is ranked; beyond it, the first `CANDIDATES` matching in a name or
+synonym are."""
+CANDIDATES = 300
 
 _RANK = f"-bm25(search_fts, {', '.join(str(weight) for weight in WEIGHTS.values())})"
 
 
-def clause_expression(clause: Clause) -> str:
-    """`("amplification" OR "amplification" OR "amplifies")`: each alternative a quoted phrase, so nothing typed
-    is FTS syntax (the words are runs of letters and digits); the form as typed counts twice (`typed_twice`)."""
-    return "(" + " OR ".join('"' + " ".join(words) + '"' for words in typed_twice(clause)) + ")"
+def clause_expression(clause: Clause, twice: bool = False) -> str:
+    """`("amplification" OR "amplifies")`: each alternative a quoted phrase, so nothing typed is FTS syntax (the
+    words are runs of letters and digits). For ranking (`twice`), the form as typed is given twice: bm25 sums
+    over the query's phrases, so the reader's own form counts double (`typed_twice`)."""
+    alternatives = typed_twice(clause) if twice else clause.alternatives
+    return "(" + " OR ".join('"' + " ".join(words) + '"' for words in alternatives) + ")"
+
+
+@dataclass(frozen=True)
+class _Expressions:
+    """One query as FTS5 expressions: its clauses, the match over the searched columns, over the text alone
+    (snippets), and with the type and code filters."""
+
+    clauses: list[str]
+    match: str
+    text_match: str
+    filtered: str
+
+    @classmethod
+    def of(
+        cls, plan: SearchPlan, partial: bool, types: list[str], code: str | None, *, typed_twice: bool
+    ) -> _Expressions:
+        clauses = [clause_expression(clause, typed_twice) for clause in plan.required]
+        joined = (" OR " if partial else " AND ").join(clauses)
+        match = f"{MATCH_COLUMNS} : ({joined})"
+        if code is not None:
+            match = f'({match}) AND codes : "{code.lower()}"'
+        filtered = f"({match}) AND ({' OR '.join(_type_phrase(kind) for kind in types)})" if types else match
+        return cls(clauses, match, f"{TEXT_COLUMNS} : ({joined})", filtered)
+
+    @property
+    def in_names(self) -> str:
+        return f"{NAME_COLUMNS} : ({' OR '.join(self.clauses)})"
+
+    def named(self, unfiltered: bool) -> str:
+        """The matches holding a clause in their name or synonyms (one word in a name is a match already,
+        unless a type or code filter narrows it)."""
+        if unfiltered and len(self.clauses) == 1:
+            return self.in_names
+        return f"({self.filtered}) AND ({self.in_names})"
 
 
 class SQLiteSearch:
@@ -70,6 +110,18 @@ class SQLiteSearch:
             )
         )
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+        session.execute(text("DROP TABLE IF EXISTS search_fts_ranges"))
+        session.execute(
+            text(
+                "CREATE TABLE search_fts_ranges AS SELECT type, min(id) AS first, max(id) AS last "
+                "FROM search_document GROUP BY type"
+            )
+        )
+        ranges = session.execute(text("SELECT type, first, last FROM search_fts_ranges ORDER BY first")).all()
+        counts = dict(session.execute(text("SELECT type, count(*) FROM search_document GROUP BY type")).all())
+        contiguous = all(last - first + 1 == counts[kind] for kind, first, last in ranges)
+        if not contiguous:  # written by hand, perhaps: facets could not split the matches by rowid
+            raise ValueError("search documents must be written type after type (one range of ids per type)")
 
     def speller(self) -> Speller:
         """The lexicon in memory, matched with difflib: the embedded engine has no trigram index."""
@@ -87,112 +139,164 @@ class SQLiteSearch:
         partial: bool = False,
     ) -> EngineResults:
         """Every required clause must match (or, `partial`, at least one: the hits matching most come first);
-        a hit whose name is the query comes first, then sections whose heading holds it, then the rest by score."""
-        clauses = [clause_expression(clause) for clause in plan.required]
-        joined = (" OR " if partial else " AND ").join(clauses)
-        text_match, match = f"{TEXT_COLUMNS} : ({joined})", f"{MATCH_COLUMNS} : ({joined})"
-        if code is not None:
-            if not code.isalnum():  # the API admits only CODE_PATTERN; anything else could be FTS syntax
-                return EngineResults(hits=[], facets={})
-            match = f'({match}) AND codes : "{code.lower()}"'
-        filtered = f"({match}) AND ({' OR '.join(_type_phrase(kind) for kind in types)})" if types else match
+        a hit whose name is the query comes first, then sections whose heading holds it, then the rest by score.
+
+        Past `RANK_ALL_LIMIT` matches (a common word at 100k documents), only the hits matching in a name or
+        synonym are ranked, and come first (for one word the name's weight puts them above any other anyway;
+        for several, a hit holding them all in its text may be passed); the rest follow in index order. Ranking
+        every match would read every one of them."""
+        if code is not None and not code.isalnum():  # the API admits only CODE_PATTERN; else it could be syntax
+            return EngineResults(hits=[], facets={})
+        # Matching reads each alternative once; ranking repeats the forms as typed (`clause_expression`).
+        plain = _Expressions.of(plan, partial, types, code, typed_twice=False)
+        ranking = _Expressions.of(plan, partial, types, code, typed_twice=True)
         # The driver's own cursor: this is every new query's path, and it needs no per-row processing.
         with closing(connection.connection.cursor()) as cursor:
-            facets = self._facets(cursor, match)
-            if not any(count for kind, count in facets.items() if not types or kind in types):
+            facets = self._facets(cursor, plain.match)
+            total = sum(count for kind, count in facets.items() if not types or kind in types)
+            if not total:
                 return EngineResults(hits=[], facets=facets)
-            boosted = self._boosted(cursor, filtered, plan, clauses, partial)
-            if partial:
+            bonus = self._bonus(cursor, plan, plain.clauses)
+            if total > RANK_ALL_LIMIT:
+                page = self._capped(cursor, plain, ranking, bonus, limit, offset, not types and code is None)
+            elif partial:
                 weights = [clause.weight for clause in plan.required]
-                page = self._by_clauses_matched(cursor, filtered, clauses, weights, boosted, limit, offset)
+                page = self._by_clauses_matched(cursor, plain, ranking.filtered, weights, bonus, limit, offset)
             else:
-                page = boosted[offset : offset + limit]
-                if len(page) < limit:
-                    skip = [rowid for rowid, _ in boosted]
-                    page += self._ranked(cursor, filtered, skip, limit - len(page), max(0, offset - len(boosted)))
+                page = self._ranked(cursor, ranking.filtered, bonus, limit, offset)
             # Snippets from the text columns' matches alone: filters and vocabulary terms are never shown.
-            hits = self._details(cursor, text_match, page)
+            hits = self._details(cursor, plain.text_match, page)
         return EngineResults(hits=hits, facets=facets)
 
     def _facets(self, cursor: Any, match: str) -> dict[str, int]:
-        """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;
-        many are counted from the index alone, one count per type, so that no query reads thousands of rows."""
-        total = cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)).fetchone()[0]
-        if not total:
-            return {}
-        if total <= GROUPED_FACETS_LIMIT:
-            rows = cursor.execute(
-                "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
-                "WHERE search_fts MATCH ? GROUP BY d.type",
-                (match,),
-            ).fetchall()
-            return dict(rows)
+        """Hits per type, counted on the index alone. Each type's documents are one range of rowids (the seed
+        writes them so; `search_fts_ranges` records it), so the counts are one pass over the matches, split at
+        the ranges' bounds; otherwise, one count per type."""
+        ranges = _ranges(cursor)
+        if ranges is None:  # an index built before the ranges were recorded: one count per type
+            counts = {}
+            for kind in self.types:
+                found = self._count(cursor, f"({match}) AND {_type_phrase(kind)}")
+                if found:
+                    counts[kind] = found
+            return counts
         counts = {}
-        for kind in self.types:
-            expression = f"({match}) AND {_type_phrase(kind)}"
-            row = cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (expression,)).fetchone()
+        for kind, first, last in ranges:
+            row = cursor.execute(
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?",
+                (match, first, last),
+            ).fetchone()
             if row[0]:
                 counts[kind] = row[0]
         return counts
 
-    @staticmethod
-    def _boosted(
-        cursor: Any, match: str, plan: SearchPlan, clauses: list[str], partial: bool
+    def _capped(
+        self,
+        cursor: Any,
+        plain: _Expressions,
+        ranking: _Expressions,
+        bonus: str,
+        limit: int,
+        offset: int,
+        unfiltered: bool,
     ) -> list[tuple[int, float]]:
-        """Matching documents that answer to the query as a name (or abbreviation, or synonym), and sections
-        whose heading holds every clause, with their boosted scores, best first."""
+        """A page of a query with too many matches to rank: first the first `CANDIDATES` matches (in index
+        order) holding a clause in their name or synonyms, ranked exactly; then the other name and synonym
+        matches, then every other match, both in index order. Each part reads no further than it must."""
+        named, named_ranking = plain.named(unfiltered), ranking.named(unfiltered)
+        bound = cursor.execute(
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT 1 OFFSET ?", (named, CANDIDATES - 1)
+        ).fetchone()
+        upper = bound[0] if bound is not None else None
+        page = self._ranked(cursor, named_ranking, bonus, limit, offset, upper=upper)
+        if len(page) == limit:
+            return page
+        named_total = self._count(cursor, named)
+        if upper is not None:  # the name matches past the ranked ones
+            skip = max(0, offset - CANDIDATES)
+            page += self._in_index_order(cursor, named, limit - len(page), skip, lower=upper)
+        if len(page) < limit:
+            rest = f"({plain.filtered}) NOT ({plain.in_names})"
+            page += self._in_index_order(cursor, rest, limit - len(page), max(0, offset - named_total))
+        return page
+
+    @staticmethod
+    def _count(cursor: Any, match: str) -> int:
+        return int(cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)).fetchone()[0])
+
+    @staticmethod
+    def _bonus(cursor: Any, plan: SearchPlan, clauses: list[str]) -> str:
+        """The score's bonus, as SQL: documents answering to the query as a name (or abbreviation, or synonym),
+        then sections whose heading holds every clause. Both sets are few, and found without the body's words."""
         keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
-        marks = ", ".join("?" for _ in keys)
-        heading = f'name : ({" AND ".join(clauses)}) AND type : "section"'
+        named = [row[0] for row in cursor.execute(
+            f"SELECT document_id FROM search_name WHERE key IN ({', '.join('?' for _ in keys)})", keys
+        )]  # fmt: skip
+        sections = next(((first, last) for kind, first, last in _ranges(cursor) or [] if kind == "section"), None)
+        headed = []
+        if sections is not None:
+            heading = f"name : ({' AND '.join(clauses)})"
+            headed = [row[0] for row in cursor.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?", (heading, *sections)
+            )]  # fmt: skip
+        return (
+            f"CASE WHEN rowid IN ({', '.join(map(str, named)) or 'NULL'}) THEN {EXACT_NAME_BONUS} "
+            f"WHEN rowid IN ({', '.join(map(str, headed)) or 'NULL'}) THEN {HEADING_BONUS} ELSE 0 END"
+        )
+
+    @staticmethod
+    def _ranked(
+        cursor: Any, match: str, bonus: str, limit: int, offset: int, upper: int | None = None
+    ) -> list[tuple[int, float]]:
+        """One page of the matches (up to rowid `upper`) by bm25 and bonus, computed on the index alone."""
+        bounded = " AND rowid <= ?" if upper is not None else ""
         rows = cursor.execute(
-            f"SELECT rowid, {_RANK} + CASE WHEN rowid IN (SELECT document_id FROM search_name WHERE key IN ({marks})) "
-            f"THEN {EXACT_NAME_BONUS} ELSE {HEADING_BONUS} END AS score FROM search_fts WHERE search_fts MATCH ? "
-            f"AND (rowid IN (SELECT document_id FROM search_name WHERE key IN ({marks})) "
-            "OR rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?)) ORDER BY score DESC, rowid",
-            (*keys, match, *keys, heading),
+            f"SELECT rowid, {_RANK} + {bonus} AS score FROM search_fts WHERE search_fts MATCH ?{bounded} "
+            "ORDER BY score DESC, rowid LIMIT ? OFFSET ?",
+            (match, *([upper] if upper is not None else []), limit, offset),
         ).fetchall()
         return [(rowid, score) for rowid, score in rows]
 
     @staticmethod
-    def _ranked(cursor: Any, match: str, skip: list[int], limit: int, offset: int) -> list[tuple[int, float]]:
-        """One page of the other hits by bm25, computed on the index without touching the content."""
-        excluded = f" AND rowid NOT IN ({', '.join('?' for _ in skip)})" if skip else ""
+    def _in_index_order(
+        cursor: Any, match: str, limit: int, offset: int, lower: int | None = None
+    ) -> list[tuple[int, float]]:
+        """A page of matches (past rowid `lower`) in rowid order, with their scores: reads no further."""
+        bounded = " AND rowid > ?" if lower is not None else ""
         rows = cursor.execute(
-            f"SELECT rowid, {_RANK} AS score FROM search_fts WHERE search_fts MATCH ?{excluded} "
-            "ORDER BY score DESC, rowid LIMIT ? OFFSET ?",
-            (match, *skip, limit, offset),
+            f"SELECT rowid, {_RANK} FROM search_fts WHERE search_fts MATCH ?{bounded} LIMIT ? OFFSET ?",
+            (match, *([lower] if lower is not None else []), limit, offset),
         ).fetchall()
         return [(rowid, score) for rowid, score in rows]
 
     @staticmethod
     def _by_clauses_matched(
         cursor: Any,
-        match: str,
-        clauses: list[str],
+        plain: _Expressions,
+        ranked: str,
         weights: list[float],
-        boosted: list[tuple[int, float]],
+        bonus: str,
         limit: int,
         offset: int,
     ) -> list[tuple[int, float]]:
         """A page of the documents matching any clause: those matching the most clauses first, then those whose
         clauses are the rarer (their weights), then by score (a name or heading match boosted). Each clause's
         documents are read from the index once."""
-        each = ", ".join("(rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))" for _ in clauses)
-        bonus = dict(boosted)
+        each = ", ".join("(rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))" for _ in plain.clauses)
         rows = cursor.execute(
-            f"SELECT rowid, {_RANK} AS score, {each} FROM search_fts WHERE search_fts MATCH ?",
-            (*(f"{MATCH_COLUMNS} : {clause}" for clause in clauses), match),
+            f"SELECT rowid, {_RANK} + {bonus} AS score, {each} FROM search_fts WHERE search_fts MATCH ?",
+            (*(f"{MATCH_COLUMNS} : {clause}" for clause in plain.clauses), ranked),
         ).fetchall()
-        ranked = sorted(
+        ordered = sorted(
             (
                 -sum(row[2:]),
                 -round(sum(weight for weight, held in zip(weights, row[2:], strict=True) if held), 6),
-                -bonus.get(row[0], row[1]),
+                -row[1],
                 row[0],
             )
             for row in rows
         )
-        return [(rowid, -score) for _, _, score, rowid in ranked[offset : offset + limit]]
+        return [(rowid, -score) for _, _, score, rowid in ordered[offset : offset + limit]]
 
     @staticmethod
     def _details(cursor: Any, match: str, page: list[tuple[int, float]]) -> list[RawHit]:
@@ -222,6 +326,17 @@ class SQLiteSearch:
             for rowid, score in page
             if (row := found.get(rowid)) is not None
         ]
+
+
+def _ranges(cursor: Any) -> list[tuple[str, int, int]] | None:
+    """Each type's range of rowids, or None for an index built before they were recorded (reseed to add them)."""
+    try:
+        return [
+            (kind, first, last)
+            for kind, first, last in cursor.execute("SELECT type, first, last FROM search_fts_ranges")
+        ]
+    except sqlite3.OperationalError:
+        return None
 
 
 def _type_phrase(kind: str) -> str:

@@ -17,6 +17,7 @@ from app.search.engines import search_backend
 from app.search.forms import Forms
 from app.search.query import SearchPlan, parse_query
 from app.search.service import plan_query
+from app.search.sqlite import MATCH_COLUMNS, clause_expression
 from tests.content.helpers import read_items, write_items
 
 
@@ -73,18 +74,63 @@ def test_a_failed_seed_leaves_the_previous_index(engine: Engine, seed_dir: Path)
 
 
 @pytest.mark.parametrize("q", ["micrometastases", "therapy", "detection", "liquid biopsy", '"tumor DNA"', "cancer"])
-def test_grouped_facets_equal_the_per_type_counts_of_the_index(
-    engine: Engine, seed_dir: Path, monkeypatch: pytest.MonkeyPatch, q: str
+def test_facets_counted_by_rowid_ranges_equal_the_documents_grouped_by_type(
+    engine: Engine, seed_dir: Path, q: str
 ) -> None:
-    """Few hits are grouped in one pass, many are counted per type from the index: both give the same facets."""
+    """Facets are counted on the index, split at each type's range of rowids; grouping the matched documents'
+    rows by their type gives the same counts."""
+    seed(engine, seed_dir)
+    backend = search_backend("sqlite")
+    plan = _plan(q)
+    with engine.connect() as connection:
+        facets = backend.search(connection, plan, [], 5, 0).facets
+        joined = " AND ".join(clause_expression(clause) for clause in plan.required)
+        grouped = dict(
+            connection.exec_driver_sql(
+                "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
+                "WHERE search_fts MATCH ? GROUP BY d.type",
+                (f"{MATCH_COLUMNS} : ({joined})",),
+            ).all()
+        )
+
+    assert sum(facets.values()) > 0
+    assert facets == grouped
+
+
+@pytest.mark.parametrize("candidates", [2, 1000])
+@pytest.mark.parametrize("q", ["micrometastases", "cancer cells", "therapy"])
+def test_past_the_ranking_limit_name_matches_come_first_and_pages_cover_every_match_once(
+    engine: Engine, seed_dir: Path, monkeypatch: pytest.MonkeyPatch, q: str, candidates: int
+) -> None:
+    """With every match ranked, and with only the name and synonym matches ranked (the rest in index order):
+    the same matches, each once over the pages, the name matches first; for one word (a name match outweighs
+    any other) with every name match a candidate, the same first hit."""
     from app.search import sqlite
 
     seed(engine, seed_dir)
     backend = search_backend("sqlite")
+    plan = _plan(q)
     with engine.connect() as connection:
-        grouped = backend.search(connection, _plan(q), [], 5, 0).facets
-        monkeypatch.setattr(sqlite, "GROUPED_FACETS_LIMIT", 0)
-        counted = backend.search(connection, _plan(q), [], 5, 0).facets
+        ranked = [(hit.type, hit.slug) for hit in backend.search(connection, plan, [], 100, 0).hits]
+        monkeypatch.setattr(sqlite, "RANK_ALL_LIMIT", 0)
+        monkeypatch.setattr(sqlite, "CANDIDATES", candidates)
+        paged = [
+            (hit.type, hit.slug)
+            for offset in range(0, len(ranked) + 6, 3)
+            for hit in backend.search(connection, plan, [], 3, offset).hits
+        ]
+        named = {
+            (row[0], row[1])
+            for row in connection.exec_driver_sql(
+                "SELECT d.type, d.slug FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
+                "WHERE search_fts MATCH ?",
+                (f"{{name synonyms}} : ({' OR '.join(clause_expression(c) for c in plan.required)})",),
+            )
+        }
 
-    assert sum(grouped.values()) > 0
-    assert grouped == counted
+    assert sorted(paged) == sorted(ranked)
+    first_other = next((index for index, hit in enumerate(paged) if hit not in named), len(paged))
+    assert 0 < first_other < len(paged)
+    assert all(hit not in named for hit in paged[first_other:])
+    if len(plan.required) == 1 and candidates > len(named):
+        assert paged[0] == ranked[0]
