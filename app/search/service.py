@@ -95,7 +95,8 @@ def search(
         typos = _typos_among_forms(query, forms)
         suggestion = query.replaced(typos).display() if typos else None
         return _outcome(results, types, marks, suggestion, facet_types, Match.ALL)
-    needing = [word for word in speller.unknown(connection, version, _content(plan)) if not forms.of(word)]
+    needing = [word for word in _content(plan) if word not in forms.frequencies and correctable(word)]
+    needing = [word for word in needing if not forms.of(word)]
     if needing and not correct:
         return None
     corrections = speller.corrections(connection, version, needing) if needing else {}

@@ -46,6 +46,8 @@ RANK_ALL_LIMIT = 500
 """Up to this many matches, every one is ranked; beyond it, the first `CANDIDATES` matching in a name or
 synonym are."""
 CANDIDATES = 300
+GROUPED_FACETS_LIMIT = 500
+"""Up to this many hits, facets come from one grouped pass over the hits' rows."""
 
 _RANK = f"-bm25(search_fts, {', '.join(str(weight) for weight in WEIGHTS.values())})"
 
@@ -169,9 +171,20 @@ class SQLiteSearch:
         return EngineResults(hits=hits, facets=facets)
 
     def _facets(self, cursor: Any, match: str) -> dict[str, int]:
-        """Hits per type, counted on the index alone. Each type's documents are one range of rowids (the seed
-        writes them so; `search_fts_ranges` records it), so the counts are one pass over the matches, split at
-        the ranges' bounds; otherwise, one count per type."""
+        """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;
+        many are counted on the index alone: each type's documents are one range of rowids (the seed writes
+        them so; `search_fts_ranges` records it), so the counts are one pass over the matches, split at the
+        ranges' bounds."""
+        total = self._count(cursor, match)
+        if not total:
+            return {}
+        if total <= GROUPED_FACETS_LIMIT:  # a few hits: one grouped pass over their rows
+            rows = cursor.execute(
+                "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
+                "WHERE search_fts MATCH ? GROUP BY d.type",
+                (match,),
+            ).fetchall()
+            return dict(rows)
         ranges = _ranges(cursor)
         if ranges is None:  # an index built before the ranges were recorded: one count per type
             counts = {}
@@ -227,21 +240,20 @@ class SQLiteSearch:
     @staticmethod
     def _bonus(cursor: Any, plan: SearchPlan, clauses: list[str]) -> str:
         """The score's bonus, as SQL: documents answering to the query as a name (or abbreviation, or synonym),
-        then sections whose heading holds every clause. Both sets are few, and found without the body's words."""
+        then sections whose heading holds every clause. Both sets are few, found in one statement without the
+        body's words."""
         keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
-        named = [row[0] for row in cursor.execute(
-            f"SELECT document_id FROM search_name WHERE key IN ({', '.join('?' for _ in keys)})", keys
-        )]  # fmt: skip
-        sections = next(((first, last) for kind, first, last in _ranges(cursor) or [] if kind == "section"), None)
-        headed = []
-        if sections is not None:
-            heading = f"name : ({' AND '.join(clauses)})"
-            headed = [row[0] for row in cursor.execute(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?", (heading, *sections)
-            )]  # fmt: skip
+        sections = next(((first, last) for kind, first, last in _ranges(cursor) or [] if kind == "section"), (1, 0))
+        rows = cursor.execute(
+            f"SELECT document_id, 1 FROM search_name WHERE key IN ({', '.join('?' for _ in keys)}) UNION ALL "
+            "SELECT rowid, 0 FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?",
+            (*keys, f"name : ({' AND '.join(clauses)})", *sections),
+        ).fetchall()
+        named = [str(rowid) for rowid, exact in rows if exact]
+        headed = [str(rowid) for rowid, exact in rows if not exact]
         return (
-            f"CASE WHEN rowid IN ({', '.join(map(str, named)) or 'NULL'}) THEN {EXACT_NAME_BONUS} "
-            f"WHEN rowid IN ({', '.join(map(str, headed)) or 'NULL'}) THEN {HEADING_BONUS} ELSE 0 END"
+            f"CASE WHEN rowid IN ({', '.join(named) or 'NULL'}) THEN {EXACT_NAME_BONUS} "
+            f"WHEN rowid IN ({', '.join(headed) or 'NULL'}) THEN {HEADING_BONUS} ELSE 0 END"
         )
 
     @staticmethod
