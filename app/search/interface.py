@@ -105,6 +105,8 @@ class EngineResults:
 
     hits: list[RawHit]
     facets: dict[str, int]
+    partial: bool = False
+    """The hits hold some of the clauses only: no document holds them all."""
 
 
 class SearchBackend(Protocol):
@@ -122,12 +124,13 @@ class SearchBackend(Protocol):
         offset: int,
         code: str | None = None,
         *,
-        partial: bool = False,
+        partial: bool | None = False,
     ) -> EngineResults:
         """Rank the documents matching every required clause of `plan` (with `partial`, any of them, those
-        matching most first), restricted to `types` (all when empty); with `code`, only documents of entities
-        carrying that vocabulary code match at all (facets included). It takes a plain connection, not an ORM
-        session: every new query pays for whatever it is given."""
+        matching most first; with `partial=None`, every clause if any document holds them all, else the most),
+        restricted to `types` (all when empty); with `code`, only documents of entities carrying that vocabulary
+        code match at all (facets included). It takes a plain connection, not an ORM session: every new query
+        pays for whatever it is given."""
 
     def speller(self) -> Speller:
         """The typo corrector that suits this engine (one per app: it may cache the lexicon)."""

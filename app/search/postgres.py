@@ -80,10 +80,11 @@ class PostgresSearch:
         offset: int,
         code: str | None = None,
         *,
-        partial: bool = False,
+        partial: bool | None = False,
     ) -> EngineResults:
-        """Every required clause must match (AND; `partial`: any, those matching most first); phrases are bound
-        parameters, so nothing typed is query syntax."""
+        """Every required clause must match (`partial`: any, those matching most first; `None`: every clause
+        if a document holds them all, else the most), in one statement: the facets and the page come back
+        together. Phrases are bound parameters, so nothing typed is query syntax."""
         params: dict[str, Any] = {}
         clauses: list[str] = []
         for index, clause in enumerate(plan.required):
@@ -93,65 +94,67 @@ class PostgresSearch:
                 params[name] = " ".join(words)
                 alternatives.append(f"phraseto_tsquery('english', :{name}) || phraseto_tsquery('simple', :{name})")
             clauses.append("(" + " || ".join(alternatives) + ")")
-        every = " && ".join(clauses)
-        query = " || ".join(clauses) if partial else every
+        every, anyone = " && ".join(clauses), " || ".join(clauses)
         each = "".join(f", {clause} AS q{index}" for index, clause in enumerate(clauses))
         # The forms as typed, ranked again: ts_rank counts a repeated operand once, so the reader's own word is
         # preferred to its other forms by a second rank over it alone (SQLite repeats the phrase instead).
-        typed = (" || " if partial else " && ").join(
+        typed = " || ".join(
             f"(phraseto_tsquery('english', :c{index}_0) || phraseto_tsquery('simple', :c{index}_0))"
             for index in range(len(clauses))
         )
-        matched = f"WITH q AS (SELECT {query} AS query, {every} AS every, {typed} AS typed{each}) "
-        coded = " AND (CAST(:code AS text) IS NULL OR CAST(:code AS text) = ANY(i.codes))"
-        facets = {
-            row[0]: row[1]
-            for row in connection.execute(
-                text(
-                    f"{matched}SELECT i.type, count(*) FROM search_index AS i, q WHERE i.document @@ q.query"
-                    f"{coded} GROUP BY i.type"
-                ),
-                params | {"code": code},
-            )
-        }
-        if not any(count for kind, count in facets.items() if not types or kind in types):
-            return EngineResults(hits=[], facets=facets)
-        keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
-        params |= {"keys": keys, "limit": limit, "offset": offset, "types": types or None, "code": code}
-        params |= {"options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=8"}
         indexes = range(len(clauses))
-        counted = " + ".join(f"(i.document @@ q.q{index})::int" for index in indexes) if partial else "0"
-        weighted = " + ".join(f":w{index} * (i.document @@ q.q{index})::int" for index in indexes) if partial else "0"
+        counted = " + ".join(f"(i.document @@ q.q{index})::int" for index in indexes)
+        weighted = " + ".join(f":w{index} * (i.document @@ q.q{index})::int" for index in indexes)
+        keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
+        mode = "auto" if partial is None else "partial" if partial else "all"
         params |= {f"w{index}": round(clause.weight, 6) for index, clause in enumerate(plan.required)}
+        params |= {"keys": keys, "limit": limit, "offset": offset, "types": types or None, "code": code}
+        params |= {"clauses": len(clauses), "mode": mode}
+        params |= {"options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=8"}
+        searched = "q.every" if mode == "all" else "q.anyone"
         rows = connection.execute(
             text(
-                f"{matched}, ranked AS ("
-                f"  SELECT i.id, {counted} AS matched, {weighted} AS weighted,"
-                f"    ts_rank('{RANK_WEIGHTS}', i.document, q.query) + ts_rank('{RANK_WEIGHTS}', i.document, q.typed)"
+                f"WITH q AS (SELECT {anyone} AS anyone, {every} AS every, {typed} AS typed{each}),"
+                " matches AS MATERIALIZED ("
+                f"  SELECT i.id, i.type, {counted} AS matched, {weighted} AS weighted,"
+                f"    ts_rank('{RANK_WEIGHTS}', i.document, q.anyone) + ts_rank('{RANK_WEIGHTS}', i.document, q.typed)"
                 "    + CASE WHEN i.id IN (SELECT document_id FROM search_name WHERE key = ANY(CAST(:keys AS text[])))"
                 f"      THEN {EXACT_NAME_BONUS} WHEN i.heading @@ q.every THEN {HEADING_BONUS} ELSE 0 END AS score"
-                f"   FROM search_index AS i, q WHERE i.document @@ q.query{coded}"
-                "   AND (CAST(:types AS text[]) IS NULL OR i.type = ANY(CAST(:types AS text[])))"
-                "   ORDER BY matched DESC, weighted DESC, score DESC, i.id LIMIT :limit OFFSET :offset)"
-                " SELECT d.type, d.slug, d.name, d.href, r.score,"
-                "   ts_headline('english', concat_ws(' … ', d.name, d.summary, d.body), q.query, :options)"
-                " FROM ranked AS r JOIN search_document AS d ON d.id = r.id, q"
-                " ORDER BY r.matched DESC, r.weighted DESC, r.score DESC, r.id"
+                f"   FROM search_index AS i, q WHERE i.document @@ {searched}"
+                "   AND (CAST(:code AS text) IS NULL OR CAST(:code AS text) = ANY(i.codes))),"
+                " best AS (SELECT coalesce(max(matched), 0) AS most FROM matches),"
+                " kept AS (SELECT m.* FROM matches AS m, best"
+                "   WHERE :mode = 'partial' OR m.matched = :clauses OR (:mode = 'auto' AND best.most < :clauses)),"
+                " page AS (SELECT * FROM kept"
+                "   WHERE CAST(:types AS text[]) IS NULL OR kept.type = ANY(CAST(:types AS text[]))"
+                "   ORDER BY matched DESC, weighted DESC, score DESC, id LIMIT :limit OFFSET :offset)"
+                " SELECT 0 AS part, type, count(*) AS hits, NULL AS slug, NULL AS name, NULL AS href, 0 AS score,"
+                "   NULL AS snippet, 0 AS matched, 0 AS weighted, 0 AS id, (SELECT most FROM best) AS most"
+                " FROM kept GROUP BY type"
+                " UNION ALL"
+                " SELECT 1, d.type, 0, d.slug, d.name, d.href, p.score,"
+                "   ts_headline('english', concat_ws(' … ', d.name, d.summary, d.body), q.anyone, :options),"
+                "   p.matched, p.weighted, p.id, (SELECT most FROM best)"
+                " FROM page AS p JOIN search_document AS d ON d.id = p.id, q"
+                " ORDER BY part, matched DESC, weighted DESC, score DESC, id"
             ),
             params,
         ).all()
+        facets = {row.type: row.hits for row in rows if row.part == 0}
         hits = [
             RawHit(
-                type=row[0],
-                slug=row[1],
-                name=row[2],
-                href=row[3],
-                score=float(row[4]),
-                snippet=row[5].replace(_OPEN, MARK_OPEN).replace(_CLOSE, MARK_CLOSE),
+                type=row.type,
+                slug=row.slug,
+                name=row.name,
+                href=row.href,
+                score=float(row.score),
+                snippet=row.snippet.replace(_OPEN, MARK_OPEN).replace(_CLOSE, MARK_CLOSE),
             )
             for row in rows
+            if row.part == 1
         ]
-        return EngineResults(hits=hits, facets=facets)
+        most = rows[0].most if rows else 0
+        return EngineResults(hits=hits, facets=facets, partial=bool(facets) and most < len(clauses))
 
 
 class TrigramSpeller:

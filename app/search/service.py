@@ -80,8 +80,8 @@ def search(
     correct: bool = True,
     facet_types: tuple[str, ...] = SEARCHABLE_TYPES,
 ) -> SearchOutcome | None:
-    """Match every word (in any of its forms); if nothing does, match the typo-corrected query (and say so);
-    if still nothing, answer the hits holding the most words (`match: partial`).
+    """Match every word (in any of its forms; a word the index holds in no form, typo-corrected, and said so);
+    if no document holds them all, answer the hits holding the most words (`match: partial`).
 
     With `correct=False`, a query that needs a typo correction answers None instead (the caller runs the slower
     correction elsewhere, e.g. off the event loop)."""
@@ -90,28 +90,25 @@ def search(
         return SearchOutcome([], 0, _all_facets({}, facet_types), None)
     forms = speller.forms(connection, version)
     plan = plan_query(query, forms)
-    results = backend.search(connection, plan, types, limit, offset, code)
-    if results.facets:
-        typos = _typos_among_forms(query, forms)
-        suggestion = query.replaced(typos).display() if typos else None
-        return _outcome(results, types, marks, suggestion, facet_types, Match.ALL)
     needing = [word for word in _content(plan) if word not in forms.frequencies and correctable(word)]
     needing = [word for word in needing if not forms.of(word)]
-    if needing and not correct:
-        return None
-    corrections = speller.corrections(connection, version, needing) if needing else {}
     did_you_mean = None
-    if corrections:
-        plan = plan_query(query, forms, corrections)
-        did_you_mean = query.replaced(corrections).display()
-        results = backend.search(connection, plan, types, limit, offset, code)
-        if results.facets:
-            return _outcome(results, types, marks, did_you_mean, facet_types, Match.ALL)
-    if len(plan.required) > 1:
-        results = backend.search(connection, plan, types, limit, offset, code, partial=True)
-        if results.facets:
-            return _outcome(results, types, marks, did_you_mean, facet_types, Match.PARTIAL)
-    return _outcome(results, types, marks, None, facet_types, Match.NONE)
+    if needing:  # a word the index holds in no form cannot match as typed: correct it first
+        if not correct:
+            return None
+        corrections = speller.corrections(connection, version, needing)
+        if corrections:
+            plan = plan_query(query, forms, corrections)
+            did_you_mean = query.replaced(corrections).display()
+    # Every clause if any document holds them all, else the most of them: one request to the engine.
+    results = backend.search(connection, plan, types, limit, offset, code, partial=None)
+    if not results.facets:
+        return _outcome(results, types, marks, None, facet_types, Match.NONE)
+    if results.partial:
+        return _outcome(results, types, marks, did_you_mean, facet_types, Match.PARTIAL)
+    if did_you_mean is None and (typos := _typos_among_forms(query, forms)):
+        did_you_mean = query.replaced(typos).display()
+    return _outcome(results, types, marks, did_you_mean, facet_types, Match.ALL)
 
 
 def _one_per_token(words: list[str]) -> tuple[str, ...]:

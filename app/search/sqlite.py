@@ -138,7 +138,7 @@ class SQLiteSearch:
         offset: int,
         code: str | None = None,
         *,
-        partial: bool = False,
+        partial: bool | None = False,
     ) -> EngineResults:
         """Every required clause must match (or, `partial`, at least one: the hits matching most come first);
         a hit whose name is the query comes first, then sections whose heading holds it, then the rest by score.
@@ -149,6 +149,11 @@ class SQLiteSearch:
         every match would read every one of them."""
         if code is not None and not code.isalnum():  # the API admits only CODE_PATTERN; else it could be syntax
             return EngineResults(hits=[], facets={})
+        if partial is None:  # every clause, or if no document holds them all, the most
+            every = self.search(connection, plan, types, limit, offset, code, partial=False)
+            if every.facets or len(plan.required) < 2:
+                return every
+            return self.search(connection, plan, types, limit, offset, code, partial=True)
         # Matching reads each alternative once; ranking repeats the forms as typed (`clause_expression`).
         plain = _Expressions.of(plan, partial, types, code, typed_twice=False)
         ranking = _Expressions.of(plan, partial, types, code, typed_twice=True)
@@ -168,7 +173,7 @@ class SQLiteSearch:
                 page = self._ranked(cursor, ranking.filtered, bonus, limit, offset)
             # Snippets from the text columns' matches alone: filters and vocabulary terms are never shown.
             hits = self._details(cursor, plain.text_match, page)
-        return EngineResults(hits=hits, facets=facets)
+        return EngineResults(hits=hits, facets=facets, partial=bool(partial))
 
     def _facets(self, cursor: Any, match: str) -> dict[str, int]:
         """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;

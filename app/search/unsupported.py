@@ -29,7 +29,7 @@ class UnsupportedSearch:
         offset: int,
         code: str | None = None,
         *,
-        partial: bool = False,
+        partial: bool | None = False,
     ) -> EngineResults:
         raise ServiceUnavailableError(f"Search is not available on the {self.dialect} engine yet.")
 
