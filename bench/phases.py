@@ -249,4 +249,4 @@ def limits(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     return table
 
 
-PHASES = ("comparison", "scale", "scaleout", "limits")
+PHASES = ("comparison", "scale", "search", "scaleout", "limits")

@@ -48,6 +48,18 @@ def render(results: dict[str, Any]) -> str:
         for mode, rows in results["scale"].items():
             rss = rows["rss_mb"]
             lines.append(f"\nRSS ({mode}): real {rss['real']} MB, 100k {rss['synthetic']} MB.")
+    if "search" in results:
+        lines += [
+            "",
+            "| search at 100k, never-seen, one at a time | micromet p50 / p99 ms | ceiling p50 / p99 ms |",
+            "|---|---:|---:|",
+        ]
+        for name, row in results["search"].items():
+            ours, theirs = row["micromet"], row["ceiling"]
+            lines.append(
+                f"| {name} | {ours['p50_ms']:.2f} / {ours['p99_ms']:.2f} | "
+                f"{theirs['p50_ms']:.2f} / {theirs['p99_ms']:.2f} |"
+            )
     if "scaleout" in results:
         lines += ["", render_scaleout(results["scaleout"])]
     if "limits" in results:

@@ -14,6 +14,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench import search_scale
 from bench.phases import PHASES, compare, limits, scale, scaleout
 from bench.processes import DATA, ROOT
 from bench.results import RESULTS, machine
@@ -47,6 +48,8 @@ def main() -> None:
             results["comparison"] = compare(args, Path(folder))
         if "scale" in phases and args.synthetic:
             results["scale"] = scale(args)
+        if "search" in phases and args.synthetic:
+            results["search"] = search_scale.run(args.synthetic)
         if "scaleout" in phases:
             results["scaleout"] = scaleout(args, Path(folder))
         if "limits" in phases:
