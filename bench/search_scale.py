@@ -11,10 +11,28 @@ import httpx
 
 from bench.processes import DATA, Server, ensure_database
 
-WORDS = (
-    "cancer cells detection treatment micrometastases tumor therapy immune research metastasis dormant blood "
-    "patients prognosis clinical imaging molecular system management survival"
-).split()
+WORDS = [
+    "cancer",
+    "cells",
+    "detection",
+    "treatment",
+    "micrometastases",
+    "tumor",
+    "therapy",
+    "immune",
+    "research",
+    "metastasis",
+    "dormant",
+    "blood",
+    "patients",
+    "prognosis",
+    "clinical",
+    "imaging",
+    "molecular",
+    "system",
+    "management",
+    "survival",
+]
 """Common words of the article: each matches thousands of synthetic documents."""
 
 
