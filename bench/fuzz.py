@@ -45,6 +45,7 @@ def main() -> None:
             report.mkdir(parents=True, exist_ok=True)
             command = [
                 str(Path(sys.executable).parent / "st"),
+                f"--config-file={ROOT / 'bench' / 'schemathesis.toml'}",
                 "run",
                 f"{base}/openapi.json",
                 "--checks=all",
