@@ -36,6 +36,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DROP TABLE IF EXISTS search_fts_ranges")  # derived with this release's SQLite index
     op.drop_table("search_name")
     with op.batch_alter_table("search_document", schema=None) as batch_op:
         batch_op.drop_column("vocabulary")
