@@ -85,7 +85,7 @@ def test_facets_counted_by_rowid_ranges_equal_the_documents_grouped_by_type(
     with engine.connect() as connection:
         facets = backend.search(connection, plan, [], 5, 0).facets
         joined = " AND ".join(clause_expression(clause) for clause in plan.required)
-        grouped = dict(
+        grouped: dict[str, int] = dict(
             connection.exec_driver_sql(
                 "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
                 "WHERE search_fts MATCH ? GROUP BY d.type",
