@@ -31,6 +31,7 @@ from app.web.guards import LastResortMiddleware, RequestTargetMiddleware, Respon
 from app.web.head import HeadAsGetMiddleware
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
+from app.web.request_id import RequestIdMiddleware
 from app.web.responses import JSONBytesResponse
 from app.web.security import SecurityHeadersMiddleware
 
@@ -145,8 +146,8 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
     app.include_router(health.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
-    # Outermost last: HEAD, security headers, CORS, the last-resort 500 (so even a 500 passes through everything
-    # above it), the request-target checks, the response cache, and innermost the time limit.
+    # Outermost last: the request ID, HEAD, security headers, CORS, the last-resort 500 (so even a 500 passes
+    # through everything above it), the request-target checks, the response cache, and innermost the time limit.
     app.add_middleware(ResponseGuardMiddleware, timeout=settings.request_timeout)
     app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
     app.add_middleware(RequestTargetMiddleware, max_length=settings.max_url_length)
@@ -155,7 +156,7 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
         ProblemCORSMiddleware,
         allow_origins=settings.cors_allow_origins,
         allow_methods=["GET", "HEAD", "OPTIONS"],
-        allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"],
+        allow_headers=["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since", "X-Request-ID"],
         # What a page's script may read besides the safelisted headers: paging, validators, and an export's
         # dataset version, file name and digests (so a browser app can check what it downloaded).
         expose_headers=[
@@ -166,12 +167,14 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
             "Repr-Digest",
             "Content-Digest",
             "X-Content-SHA256",
+            "X-Request-ID",
         ],
         allow_credentials=False,
         max_age=600,
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
+    app.add_middleware(RequestIdMiddleware)
     return app
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -114,6 +115,10 @@ def test_a_431_is_a_problem_with_the_security_headers(served: str) -> None:
     assert b"content-type: application/problem+json" in head
     assert b"x-content-type-options: nosniff" in head
     assert json.loads(body)["status"] == 431
+    # The protocol answers before reading the headers: the request ID is its own, in the header and the body.
+    request_id = re.search(rb"x-request-id: ([0-9a-f]{32})\r\n", head + b"\r\n")
+    assert request_id is not None
+    assert json.loads(body)["request_id"] == request_id.group(1).decode()
 
 
 def read_all(connection: socket.socket, seconds: float = 3.0) -> bytes:

@@ -24,6 +24,7 @@ from starlette.routing import Match
 from app import deadline
 from app.deadline import DeadlineExceeded
 from app.errors import InvalidParam, InvalidParametersError, ProblemError, shown
+from app.web.request_id import request_id_of
 from app.web.responses import PROBLEM_MEDIA_TYPE, dump_json
 
 logger = logging.getLogger("micromet")
@@ -43,6 +44,12 @@ class Problem(BaseModel):
     instance: str = Field(description="The path of the request.", examples=["/v1/detection-methods/x-ray"])
     invalid_params: list[InvalidParam] | None = Field(
         default=None, description="For 422: each rejected parameter and why."
+    )
+    request_id: str | None = Field(
+        default=None,
+        description="The request's ID, as in its `X-Request-ID` response header and the access log: quote it when "
+        "reporting the problem.",
+        examples=["4f2a9c0d1e6b47a8b3c5d7e9f1a2b3c4"],
     )
 
 
@@ -66,7 +73,14 @@ def problem_response(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """Render one problem as a response."""
-    body = problem_body(status, detail, kind=kind, instance=_instance(request.scope), invalid_params=invalid_params)
+    body = problem_body(
+        status,
+        detail,
+        kind=kind,
+        instance=_instance(request.scope),
+        invalid_params=invalid_params,
+        request_id=request_id_of(request.scope),
+    )
     return Response(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
@@ -86,6 +100,7 @@ def problem_body(
     kind: str | None = None,
     instance: str = "",
     invalid_params: list[InvalidParam] | None = None,
+    request_id: str | None = None,
 ) -> bytes:
     """The JSON of one problem: the only place an error body is built (responses here, and the answers
     `micromet serve`'s protocol writes itself before any app sees a request)."""
@@ -98,6 +113,8 @@ def problem_body(
     }
     if invalid_params:
         body["invalid_params"] = [param.model_dump(by_alias=True) for param in invalid_params]
+    if request_id is not None:
+        body["request_id"] = request_id
     return dump_json(body)
 
 

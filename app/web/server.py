@@ -29,6 +29,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app.settings import Settings
 from app.web.problems import problem_body
+from app.web.request_id import REQUEST_ID_HEADER, new_request_id
 from app.web.responses import PROBLEM_MEDIA_TYPE
 from app.web.security import API_CSP, SECURITY_HEADERS
 
@@ -43,9 +44,12 @@ def _limits() -> tuple[int, float, int]:
 
 
 def _problem(status: HTTPStatus, kind: str, detail: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    """The headers and body of a problem answered by the protocol itself, before any app sees the request."""
-    body = problem_body(status.value, detail, kind=kind)
+    """The headers and body of a problem answered by the protocol itself, before any app sees the request (with a
+    request ID of its own: the request's headers are not read)."""
+    request_id = new_request_id()
+    body = problem_body(status.value, detail, kind=kind, request_id=request_id)
     headers = [
+        (REQUEST_ID_HEADER, request_id.encode("ascii")),
         (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
         (b"content-length", str(len(body)).encode()),
         *SECURITY_HEADERS,

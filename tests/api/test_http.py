@@ -56,7 +56,15 @@ def test_cors_allows_any_origin_without_credentials(client: TestClient) -> None:
     assert response.headers["access-control-allow-origin"] == "*"
     assert "access-control-allow-credentials" not in response.headers
     exposed = {name.strip().lower() for name in response.headers["access-control-expose-headers"].split(",")}
-    assert {"link", "etag", "x-dataset-version", "repr-digest", "content-digest", "x-content-sha256"} <= exposed
+    assert {
+        "link",
+        "etag",
+        "x-dataset-version",
+        "repr-digest",
+        "content-digest",
+        "x-content-sha256",
+        "x-request-id",
+    } <= exposed
 
 
 def test_cors_preflight_allows_get_head_and_options(client: TestClient) -> None:

@@ -376,6 +376,10 @@ class Problem(BaseModel):
     """
     For 422: each rejected parameter and why.
     """
+    request_id: Annotated[str | None, Field(examples=["4f2a9c0d1e6b47a8b3c5d7e9f1a2b3c4"], title="Request Id")] = None
+    """
+    The request's ID, as in its `X-Request-ID` response header and the access log: quote it when reporting the problem.
+    """
 
 
 class PartialSectionPublic(BaseModel):
