@@ -127,6 +127,7 @@ def serve_command(
         workers=workers,
         server_header=False,
         log_level="info",
+        access_log=False,  # micromet's own access log (MICROMET_ACCESS_LOG) replaces uvicorn's
         http=GuardedHttpToolsProtocol,  # head size and time limits, the connection cap (app/web/server.py)
         ws="none",  # no WebSocket routes: an upgrade request is plain HTTP, under the same limits
     )

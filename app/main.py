@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,6 +25,7 @@ from app.search.interface import searchable_types
 from app.search.suggest import Suggester
 from app.services.catalog import Catalog
 from app.settings import Settings
+from app.web.access_log import RequestLogMiddleware, start_access_log
 from app.web.caching import HTTPCacheMiddleware, ResponseCache, ResponseStore
 from app.web.cors import ProblemCORSMiddleware
 from app.web.docs import OPENAPI_URL, install_docs
@@ -31,7 +33,6 @@ from app.web.guards import LastResortMiddleware, RequestTargetMiddleware, Respon
 from app.web.head import HeadAsGetMiddleware
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
-from app.web.request_id import RequestIdMiddleware
 from app.web.responses import JSONBytesResponse
 from app.web.security import SecurityHeadersMiddleware
 
@@ -96,11 +97,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # Everything built so far (the app, its routes and models, the engines) lives as long as the process. Moved out
     # of the collector's generations, it is no longer scanned by every full collection, which under load stalled
     # the event loop (health checks and cached answers included) for ~0.1 s at a time.
+    access_log = app.state.access_log = start_access_log(settings.access_log)
+    flushing = asyncio.create_task(access_log.run()) if access_log is not None else None
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
+        if flushing is not None and access_log is not None:
+            flushing.cancel()
+            access_log.close()  # writes what is pending
         engine.dispose()
         version_engine.dispose()
 
@@ -146,8 +152,9 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
     app.include_router(health.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
-    # Outermost last: the request ID, HEAD, security headers, CORS, the last-resort 500 (so even a 500 passes
-    # through everything above it), the request-target checks, the response cache, and innermost the time limit.
+    # Outermost last: the request ID and access log, HEAD, security headers, CORS, the last-resort 500 (so even a
+    # 500 passes through everything above it), the request-target checks, the response cache, and innermost the
+    # time limit.
     app.add_middleware(ResponseGuardMiddleware, timeout=settings.request_timeout)
     app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
     app.add_middleware(RequestTargetMiddleware, max_length=settings.max_url_length)
@@ -174,7 +181,7 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
     )
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HeadAsGetMiddleware)
-    app.add_middleware(RequestIdMiddleware)
+    app.add_middleware(RequestLogMiddleware)
     return app
 
 

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class AccessLogFormat(StrEnum):
+    """How `MICROMET_ACCESS_LOG` writes each request's line."""
+
+    OFF = "off"
+    JSON = "json"
+    TEXT = "text"
 
 
 class Settings(BaseSettings):
@@ -79,6 +88,11 @@ class Settings(BaseSettings):
         le=256,
         description="Threads for blocking request work (database, spelling); fewer keep the event loop, and so "
         "health checks and cached answers, responsive under load. Requests beyond them wait, within the time limit.",
+    )
+    access_log: AccessLogFormat = Field(
+        default=AccessLogFormat.JSON,
+        description="One line per request on stdout: `json` (one object per line, for log shippers), `text`, or "
+        "`off`. Written from a queue by a thread of its own, so a request never waits on it.",
     )
     max_url_length: int = Field(
         default=8192, ge=256, description="Longest request target (path and query) accepted; longer is a 414."

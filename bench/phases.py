@@ -249,4 +249,34 @@ def limits(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     return table
 
 
-PHASES = ("comparison", "scale", "search", "scaleout", "limits")
+PHASES = ("comparison", "scale", "search", "scaleout", "limits", "logging")
+
+
+def logging_cost(args: argparse.Namespace) -> dict[str, object]:
+    """The access log's cost on cached throughput: the same app and database with `MICROMET_ACCESS_LOG` off, json
+    and text, alternating rounds on the cached item GET, each server's lines going to a file of its own."""
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    path = "/v1/therapies/adjuvant-therapy"
+    servers = {}
+    for mode in ("off", "json", "text"):
+        log = DATA / f"access-{mode}.log"
+        env = {"MICROMET_DATABASE_URL": f"sqlite:///{real_db}", "MICROMET_ACCESS_LOG": mode}
+        servers[mode] = Server("app.main:app", env, stdout=log)
+    runs: dict[str, list[Run]] = {mode: [] for mode in servers}
+    try:
+        for server in servers.values():
+            fetch(server.base + path)
+        for _ in range(args.rounds):
+            for mode, server in servers.items():
+                runs[mode].append(wrk(server.base + path, duration=args.duration, connections=args.connections))
+    finally:
+        for server in servers.values():
+            server.stop()
+    off = median(runs["off"])
+    table: dict[str, object] = {"off": asdict(off)}
+    for mode in ("json", "text"):
+        logged = median(runs[mode])
+        table[mode] = {**asdict(logged), "ratio_to_off": round(logged.requests_per_second / off.requests_per_second, 3)}
+        print(f"logging: {mode:5} {table[mode]['ratio_to_off']:.3f} of the throughput with the log off", flush=True)  # type: ignore[index]
+    return table

@@ -46,6 +46,7 @@ class Server:
         workers: int = 1,
         cores: str = "1",
         guarded: bool = False,
+        stdout: Path | None = None,
     ) -> None:
         self.port = port or free_port()
         command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(self.port)]
@@ -54,7 +55,8 @@ class Server:
             command = [sys.executable, "-c", GUARDED.format(target=target, port=self.port, workers=workers)]
         if TASKSET and cores:
             command = [TASKSET, "-c", cores, *command]
-        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
+        self._output = stdout.open("wb") if stdout is not None else None  # the access log's lines, if any
+        self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=self._output)
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 60
         while True:
@@ -76,6 +78,8 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+        if self._output is not None:
+            self._output.close()
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import search_scale
-from bench.phases import PHASES, compare, limits, scale, scaleout
+from bench.phases import PHASES, compare, limits, logging_cost, scale, scaleout
 from bench.processes import DATA, ROOT
 from bench.results import RESULTS, machine
 
@@ -54,6 +54,8 @@ def main() -> None:
             results["scaleout"] = scaleout(args, Path(folder))
         if "limits" in phases:
             results["limits"] = limits(args, Path(folder))
+        if "logging" in phases:
+            results["logging"] = logging_cost(args)
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
 

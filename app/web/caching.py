@@ -42,6 +42,7 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.dataset_version import DatasetStamp
+from app.web.access_log import CacheOutcome, note_cache_outcome, route_template
 from app.web.negotiation import JSON_OR_LINKED_DATA, negotiate
 
 STATIC_PREFIX = "/static/docs/"
@@ -69,6 +70,8 @@ class CachedResponse:
     """`Repr-Digest` and `Content-Digest` of the identity body, for a response whose route digests it."""
     gzip_digests: list[tuple[bytes, bytes]] = field(default_factory=list)
     """The same for the gzip body: RFC 9530 digests the representation as sent, content coding included."""
+    route: str = ""
+    """The route template that computed it, for the access log of the answers given from memory."""
 
     @property
     def size(self) -> int:
@@ -221,12 +224,16 @@ class HTTPCacheMiddleware:
             query = canonical_query(scope["query_string"])
         media_type = negotiated_media_type(scope)
         entry = cache.lookup(stamp.version, path, query, media_type)
+        outcome = CacheOutcome.HIT
         if entry is None:
             entry = await self._compute(scope, receive, send, stamp)
             if entry is None:
                 return  # not cacheable: already sent as the app produced it
             cache.put(stamp.version, (path, query, media_type if entry.varies_on_accept else ""), entry)
-        await self._answer(scope, send, entry, stamp)
+            outcome = CacheOutcome.MISS
+        if await self._answer(scope, send, entry, stamp):
+            outcome = CacheOutcome.NOT_MODIFIED
+        note_cache_outcome(scope, outcome, entry.route)
 
     async def _compute(self, scope: Scope, receive: Receive, send: Send, stamp: DatasetStamp) -> CachedResponse | None:
         messages: list[Message] = []
@@ -261,9 +268,11 @@ class HTTPCacheMiddleware:
             varies_on_accept=varies,
             digests=digest_headers(body) if digested else [],
             gzip_digests=digest_headers(gzip_body) if digested and gzip_body is not None else [],
+            route=route_template(scope),
         )
 
-    async def _answer(self, scope: Scope, send: Send, entry: CachedResponse, stamp: DatasetStamp) -> None:
+    async def _answer(self, scope: Scope, send: Send, entry: CachedResponse, stamp: DatasetStamp) -> bool:
+        """Send the entry, or a 304 when the request's validators match it (then True)."""
         request_headers = dict(scope["headers"])
         use_gzip = entry.gzip_body is not None and accepts_gzip(request_headers.get(b"accept-encoding", b""))
         body = entry.gzip_body if use_gzip and entry.gzip_body is not None else entry.body
@@ -277,13 +286,14 @@ class HTTPCacheMiddleware:
         if not_modified(request_headers, etag, stamp.generated_at):
             await send({"type": "http.response.start", "status": 304, "headers": validators})
             await send({"type": "http.response.body", "body": b""})
-            return
+            return True
         headers = [*entry.headers, *validators, (b"content-length", str(len(body)).encode())]
         headers += entry.gzip_digests if use_gzip else entry.digests
         if use_gzip:
             headers.append((b"content-encoding", b"gzip"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+        return False
 
 
 _DIGEST_HEADERS = {b"repr-digest", b"content-digest"}

@@ -1,13 +1,11 @@
 """Request IDs: one per request, kept from the client when it is safe, on every response and problem and in the
-access log, so that a client's report of an error leads to its log line."""
+access log, so that a client's report of an error leads to its log line (`RequestLogMiddleware` sets them)."""
 
 from __future__ import annotations
 
 import re
 import secrets
 from typing import Any
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = b"x-request-id"
 VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -30,26 +28,3 @@ def chosen_request_id(headers: list[tuple[bytes, bytes]]) -> str:
     given = next((value for name, value in headers if name.lower() == REQUEST_ID_HEADER), None)
     text = given.decode("latin-1") if given is not None else ""
     return text if VALID_REQUEST_ID.fullmatch(text) else new_request_id()
-
-
-class RequestIdMiddleware:
-    """The outermost layer: every response, cached or computed, a problem or not, carries the request's ID."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = chosen_request_id(scope.get("headers", []))
-        scope.setdefault("state", {})["request_id"] = request_id
-        value = request_id.encode("ascii")
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != REQUEST_ID_HEADER]
-                message = {**message, "headers": [*headers, (REQUEST_ID_HEADER, value)]}
-            await send(message)
-
-        await self.app(scope, receive, send_with_id)
