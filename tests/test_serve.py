@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import httpx2 as httpx
 import pytest
 
+from app.settings import PROJECT_ROOT
+from bench.processes import free_port, wait_ready
 from tests.conftest import SEED_DIR
 from tests.live import live_server
 
@@ -30,3 +38,31 @@ def test_serve_seeds_an_empty_database_and_answers(tmp_path: Path, workers: str)
 def test_uvicorn_serves_the_module_level_app(tmp_path: Path) -> None:
     with live_server(tmp_path / "micromet.sqlite3", SEED_DIR) as base_url:
         assert httpx.get(f"{base_url}/healthz").json() == {"status": "ok"}
+
+
+def test_serve_writes_micromets_access_log_not_uvicorns(tmp_path: Path) -> None:
+    """One JSON line per request on stdout, with its request ID; uvicorn's own access lines are gone."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "MICROMET_DATABASE_URL": f"sqlite:///{tmp_path / 'micromet.sqlite3'}",
+        "MICROMET_SEED_DIR": str(SEED_DIR),
+        "MICROMET_ACCESS_LOG": "json",
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    command = [sys.executable, "-c", "from app.cli import main; main()", "serve", "--port", str(port)]
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as server:
+        try:
+            wait_ready(f"http://127.0.0.1:{port}", server)
+            response = httpx.get(f"http://127.0.0.1:{port}/v1/therapies/chemotherapy", headers={"X-Request-ID": "s-1"})
+            time.sleep(0.5)  # a flush or two
+        finally:
+            server.send_signal(signal.SIGTERM)
+            stdout, stderr = server.communicate(timeout=30)
+
+    assert response.status_code == 200
+    lines = [json.loads(line) for line in stdout.decode().splitlines() if line.startswith("{")]
+    mine = [line for line in lines if line["request_id"] == "s-1"]
+    assert len(mine) == 1
+    assert (mine[0]["route"], mine[0]["status"], mine[0]["cache"]) == ("/v1/therapies/{slug}", 200, "miss")
+    assert b'"GET /v1/therapies/chemotherapy HTTP/1.1" 200' not in stdout + stderr
