@@ -7,6 +7,9 @@ migrations' head (run `micromet db upgrade`); 6 search scored below `micromet ev
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -120,6 +123,17 @@ def serve_command(
             result = seed_if_empty(engine, settings.seed_dir)
         if result is not None:
             typer.echo(f"seeded dataset {result.version}")
+    shared = workers > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ
+    if shared:  # each worker writes its metrics there; a scrape of any worker adds them up (app/web/metrics.py)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="micromet-metrics-")
+    try:
+        _serve(host, port, workers)
+    finally:
+        if shared:
+            shutil.rmtree(os.environ.pop("PROMETHEUS_MULTIPROC_DIR"), ignore_errors=True)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
     uvicorn.run(
         "app.main:app",
         host=host,

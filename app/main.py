@@ -10,6 +10,7 @@ from functools import partial
 
 import anyio.to_thread
 from fastapi import FastAPI
+from prometheus_client import start_http_server
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
@@ -20,6 +21,7 @@ from app.db import create_db_engine
 from app.models.registry import ENTITY_KINDS, Registry
 from app.models.urls import API_PREFIX
 from app.routers import health, v1
+from app.routers import metrics as metrics_router
 from app.search.engines import search_backend
 from app.search.interface import searchable_types
 from app.search.suggest import Suggester
@@ -31,6 +33,7 @@ from app.web.cors import ProblemCORSMiddleware
 from app.web.docs import OPENAPI_URL, install_docs
 from app.web.guards import LastResortMiddleware, RequestTargetMiddleware, ResponseGuardMiddleware
 from app.web.head import HeadAsGetMiddleware
+from app.web.metrics import metrics_registry
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
 from app.web.responses import JSONBytesResponse
@@ -85,18 +88,22 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.dataset_version = DatasetVersionCache(version_engine, settings.freshness_interval)
     app.state.response_cache = ResponseCache(
         small=ResponseStore(
-            settings.response_cache_entries, settings.response_cache_bytes, settings.response_cache_ttl
+            settings.response_cache_entries, settings.response_cache_bytes, settings.response_cache_ttl, name="small"
         ),
         large=ResponseStore(
             max(1, settings.response_cache_large_bytes // settings.response_cache_large_size),
             settings.response_cache_large_bytes,
             settings.response_cache_ttl,
+            name="large",
         ),
         large_size=settings.response_cache_large_size,
     )
     # Everything built so far (the app, its routes and models, the engines) lives as long as the process. Moved out
     # of the collector's generations, it is no longer scanned by every full collection, which under load stalled
     # the event loop (health checks and cached answers included) for ~0.1 s at a time.
+    app.state.metrics = settings.metrics
+    if settings.metrics and settings.metrics_port is not None:  # scraped on a port of its own
+        start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=metrics_registry())
     access_log = app.state.access_log = start_access_log(settings.access_log)
     flushing = asyncio.create_task(access_log.run()) if access_log is not None else None
     gc.freeze()
@@ -150,6 +157,8 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
     for router in v1.routers(entity_kinds):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health.router)
+    if settings.metrics and settings.metrics_port is None:
+        app.include_router(metrics_router.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
     # Outermost last: the request ID and access log, HEAD, security headers, CORS, the last-resort 500 (so even a

@@ -94,6 +94,16 @@ class Settings(BaseSettings):
         description="One line per request on stdout: `json` (one object per line, for log shippers), `text`, or "
         "`off`. Written from a queue by a thread of its own, so a request never waits on it.",
     )
+    metrics: bool = Field(
+        default=True, description="Serve Prometheus metrics at `GET /metrics` (and count what they report)."
+    )
+    metrics_port: int | None = Field(
+        default=None,
+        ge=1,
+        le=65535,
+        description="Serve the metrics on this port of their own instead of the API's (one worker only).",
+    )
+    metrics_host: str = Field(default="127.0.0.1", description="The interface of `MICROMET_METRICS_PORT`.")
     max_url_length: int = Field(
         default=8192, ge=256, description="Longest request target (path and query) accepted; longer is a 414."
     )

@@ -254,14 +254,16 @@ PHASES = ("comparison", "scale", "search", "scaleout", "limits", "logging")
 
 def logging_cost(args: argparse.Namespace) -> dict[str, object]:
     """The access log's cost on cached throughput: the same app and database with `MICROMET_ACCESS_LOG` off, json
-    and text, alternating rounds on the cached item GET, each server's lines going to a file of its own."""
+    and text (and the metrics' cost: with neither), alternating rounds on the cached item GET, each server's lines
+    going to a file of its own."""
     real_db = DATA / "real.sqlite3"
     ensure_database(real_db, None)
     path = "/v1/therapies/adjuvant-therapy"
     servers = {}
-    for mode in ("off", "json", "text"):
+    for mode in ("bare", "off", "json", "text"):  # bare: neither the log nor the metrics
         log = DATA / f"access-{mode}.log"
-        env = {"MICROMET_DATABASE_URL": f"sqlite:///{real_db}", "MICROMET_ACCESS_LOG": mode}
+        env = {"MICROMET_DATABASE_URL": f"sqlite:///{real_db}", "MICROMET_ACCESS_LOG": mode.replace("bare", "off")}
+        env |= {"MICROMET_METRICS": "false"} if mode == "bare" else {}
         servers[mode] = Server("app.main:app", env, stdout=log)
     runs: dict[str, list[Run]] = {mode: [] for mode in servers}
     try:
@@ -273,8 +275,12 @@ def logging_cost(args: argparse.Namespace) -> dict[str, object]:
     finally:
         for server in servers.values():
             server.stop()
-    off = median(runs["off"])
-    table: dict[str, object] = {"off": asdict(off)}
+    off, bare = median(runs["off"]), median(runs["bare"])
+    table: dict[str, object] = {
+        "bare": asdict(bare),
+        "off": {**asdict(off), "metrics_ratio_to_bare": round(off.requests_per_second / bare.requests_per_second, 3)},
+    }
+    print(f"logging: metrics on, log off: {table['off']['metrics_ratio_to_bare']:.3f} of neither", flush=True)  # type: ignore[index]
     for mode in ("json", "text"):
         logged = median(runs[mode])
         table[mode] = {**asdict(logged), "ratio_to_off": round(logged.requests_per_second / off.requests_per_second, 3)}

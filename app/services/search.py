@@ -3,6 +3,7 @@ connection. The engines and the query logic are app/search's."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ from app.search.interface import searchable_types
 from app.search.service import SearchOutcome, search
 from app.search.suggest import SuggestIndex
 from app.services.catalog import Catalog
+from app.web.metrics import SEARCH
 
 
 async def run_search(
@@ -55,10 +57,13 @@ async def run_search(
                 facet_types=state.searchable_types,
             )
 
+    started = time.perf_counter()
     if state.engine.dialect.name == "sqlite" and (outcome := run(correct=False)) is not None:
+        SEARCH.labels("search").observe(time.perf_counter() - started)
         return outcome
     corrected = await run_in_threadpool(run)
     assert corrected is not None  # with correction allowed there is always an outcome
+    SEARCH.labels("search").observe(time.perf_counter() - started)
     return corrected
 
 
@@ -71,9 +76,10 @@ async def run_suggest(state: State, prefix: str, *, types: list[str], limit: int
             index: SuggestIndex = state.suggester.index(connection, _served_version(state, connection))
         return index.suggest(prefix, types, limit)
 
-    if state.engine.dialect.name == "sqlite":
-        return run()
-    return await run_in_threadpool(run)
+    started = time.perf_counter()
+    items = run() if state.engine.dialect.name == "sqlite" else await run_in_threadpool(run)
+    SEARCH.labels("suggest").observe(time.perf_counter() - started)
+    return items
 
 
 def _served_version(state: State, connection: Connection) -> str:

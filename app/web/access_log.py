@@ -24,6 +24,7 @@ import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.settings import AccessLogFormat
+from app.web.metrics import CACHE, observe_request
 from app.web.request_id import REQUEST_ID_HEADER, chosen_request_id
 
 MAX_LOGGED_LENGTH = 1024
@@ -164,8 +165,9 @@ def start_access_log(log_format: AccessLogFormat, stream: Any = None) -> AccessL
 
 
 class RequestLogMiddleware:
-    """The outermost layer, one wrapper for two jobs: every response, cached or computed, a problem or not,
-    carries the request's ID (`X-Request-ID`), and, when the access log is on, the request's line is added."""
+    """The outermost layer, one wrapper for three jobs: every response, cached or computed, a problem or not,
+    carries the request's ID (`X-Request-ID`); when the access log is on, the request's line is added; when the
+    metrics are, the request is counted and timed."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -177,7 +179,9 @@ class RequestLogMiddleware:
         request_id = chosen_request_id(scope.get("headers", []))
         scope.setdefault("state", {})["request_id"] = request_id
         header = (REQUEST_ID_HEADER, request_id.encode("ascii"))
-        log: AccessLog | None = getattr(scope["app"].state, "access_log", None) if "app" in scope else None
+        app_state = scope["app"].state if "app" in scope else None
+        log: AccessLog | None = getattr(app_state, "access_log", None)
+        measured = bool(getattr(app_state, "metrics", False))
         started = time.perf_counter()
         status, sent = 0, 0
 
@@ -194,6 +198,11 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, answering)
         finally:
+            if measured:
+                outcome = scope["state"].get("cache")
+                observe_request(route_template(scope), scope["method"], status, time.perf_counter() - started)
+                if outcome is not None:
+                    CACHE.labels(str(outcome)).inc()
             if log is not None:  # a few values the request already has; formatted later, in a batch
                 state, client = scope["state"], scope.get("client")
                 log.add(

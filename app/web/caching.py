@@ -43,6 +43,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.dataset_version import DatasetStamp
 from app.web.access_log import CacheOutcome, note_cache_outcome, route_template
+from app.web.metrics import CACHE_BYTES, CACHE_ENTRIES, CACHE_EVICTIONS
 from app.web.negotiation import JSON_OR_LINKED_DATA, negotiate
 
 STATIC_PREFIX = "/static/docs/"
@@ -88,8 +89,15 @@ class ResponseStore:
     """
 
     def __init__(
-        self, max_entries: int, max_bytes: int, ttl: float = float("inf"), clock: Callable[[], float] = time.monotonic
+        self,
+        max_entries: int,
+        max_bytes: int,
+        ttl: float = float("inf"),
+        clock: Callable[[], float] = time.monotonic,
+        name: str = "small",
     ) -> None:
+        self.name = name
+        """The store's label in the metrics (`small`, `large`)."""
         self.max_entries = max_entries
         self.max_bytes = max_bytes
         self.ttl = ttl
@@ -144,6 +152,9 @@ class ResponseStore:
             segment = self._probation or self._protected
             evicted_key = next(iter(segment))
             self._remove(evicted_key)
+            CACHE_EVICTIONS.labels(self.name).inc()
+        CACHE_ENTRIES.labels(self.name).set(len(self))
+        CACHE_BYTES.labels(self.name).set(self._bytes)
 
     def _remove(self, key: CacheKey) -> None:
         found = self._probation.pop(key, None)
