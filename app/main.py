@@ -36,6 +36,7 @@ from app.web.head import HeadAsGetMiddleware
 from app.web.metrics import metrics_registry
 from app.web.openapi import build_openapi, operation_id
 from app.web.problems import install_problem_handlers
+from app.web.rate_limit import RateLimiter, RateLimitMiddleware, trusted_networks
 from app.web.responses import JSONBytesResponse
 from app.web.security import SecurityHeadersMiddleware
 
@@ -102,6 +103,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # of the collector's generations, it is no longer scanned by every full collection, which under load stalled
     # the event loop (health checks and cached answers included) for ~0.1 s at a time.
     app.state.metrics = settings.metrics
+    app.state.trusted_proxies = trusted_networks(settings.trusted_proxies)
+    app.state.rate_limiter = (
+        RateLimiter(settings.rate_limit, settings.redis_url) if settings.rate_limit is not None else None
+    )
     if settings.metrics and settings.metrics_port is not None:  # scraped on a port of its own
         start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=metrics_registry())
     access_log = app.state.access_log = start_access_log(settings.access_log)
@@ -161,13 +166,14 @@ def create_app(settings: Settings | None = None, entity_kinds: Registry = ENTITY
         app.include_router(metrics_router.router)
     install_docs(app)
     app.openapi = partial(build_openapi, app, partial(_filter_choices, app))  # type: ignore[method-assign]
-    # Outermost last: the request ID and access log, HEAD, security headers, CORS, the last-resort 500 (so even a
-    # 500 passes through everything above it), the request-target checks, the response cache, and innermost the
-    # time limit.
+    # Outermost last: the request ID and access log, HEAD, security headers, CORS, the rate limit, the last-resort
+    # 500 (so even a 500 passes through everything above it), the request-target checks, the response cache, and
+    # innermost the time limit.
     app.add_middleware(ResponseGuardMiddleware, timeout=settings.request_timeout)
     app.add_middleware(HTTPCacheMiddleware, max_age=settings.cache_max_age, gzip_min_size=settings.gzip_min_size)
     app.add_middleware(RequestTargetMiddleware, max_length=settings.max_url_length)
     app.add_middleware(LastResortMiddleware)
+    app.add_middleware(RateLimitMiddleware)
     app.add_middleware(
         ProblemCORSMiddleware,
         allow_origins=settings.cors_allow_origins,

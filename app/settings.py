@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
+from limits import parse
+from pydantic import AfterValidator, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _valid_rate_limit(value: str | None) -> str | None:
+    """A rate in the `limits` notation (`600/minute`), or unset."""
+    if value is not None:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate such as 600/minute or 10/second") from None
+    return value
 
 
 class AccessLogFormat(StrEnum):
@@ -93,6 +105,21 @@ class Settings(BaseSettings):
         default=AccessLogFormat.JSON,
         description="One line per request on stdout: `json` (one object per line, for log shippers), `text`, or "
         "`off`. Written from a queue by a thread of its own, so a request never waits on it.",
+    )
+    rate_limit: Annotated[str | None, AfterValidator(_valid_rate_limit)] = Field(
+        default=None,
+        description="Requests per client address, e.g. `600/minute` (the `limits` library's notation); unset: no "
+        "limit. Health probes and `/metrics` are exempt.",
+        examples=["600/minute"],
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for the rate limits' budgets, shared by every replica (e.g. `redis://127.0.0.1:6379/0`); "
+        "unset: each replica counts in memory.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of proxies whose `X-Forwarded-For` names the client.",
     )
     metrics: bool = Field(
         default=True, description="Serve Prometheus metrics at `GET /metrics` (and count what they report)."

@@ -47,6 +47,11 @@ SEARCH = Histogram(
     ["operation"],
     buckets=(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5),
 )
+RATE_LIMIT = Counter(
+    "micromet_rate_limit_decisions_total",
+    "Rate-limit decisions: allowed, limited (a 429), or unchecked (the store was unreachable).",
+    ["decision"],
+)
 DATASET = Gauge(
     "micromet_dataset_info", "The dataset being served (1 for its version).", ["version"], multiprocess_mode="max"
 )

@@ -23,6 +23,7 @@ _DESCRIPTIONS = {
     405: "Method not allowed: the API is read-only.",
     414: "The path is longer than the limit (8 KiB by default).",
     422: "Invalid parameters: each is listed in `invalid_params`.",
+    429: "Too many requests from this client (when `MICROMET_RATE_LIMIT` is set): retry after `Retry-After` seconds.",
     500: "Unexpected error; no internals are shown.",
     501: "The format asked for is not implemented (oEmbed's answer to an unsupported `format`).",
     503: "The database is unavailable or not seeded yet.",
@@ -105,8 +106,9 @@ COLLECTION_ERRORS = problem_responses(422, 500, 503)
 ITEM_ERRORS = problem_responses(404, 422, 500, 503)
 
 
-GUARD_ERRORS = problem_responses(400, 414)
-"""What the request guards (app/web/guards.py) can answer on any operation, before routing."""
+GUARD_ERRORS = problem_responses(400, 414, 429)
+"""What the request guards (app/web/guards.py) and the rate limit (app/web/rate_limit.py) can answer on any
+operation, before routing."""
 
 
 def _add_guard_responses(document: dict[str, Any]) -> None:
