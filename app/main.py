@@ -49,7 +49,9 @@ Every entity carries its **provenance**: the exact quote from the article, with 
 offsets into the verbatim text at `/v1/sources/{slug}/text`. Nothing is asserted that the article does not say.
 
 Collections are paged (`limit`, `offset`, an RFC 8288 `Link` header) and filterable; unknown parameters are
-rejected. Every error is an RFC 9457 `application/problem+json` document.
+rejected. Every error is an RFC 9457 `application/problem+json` document, quoting the request's `X-Request-ID`.
+Each resource has one address: a path with a trailing slash, or under `/v1` with capitals (`/v1/therapies/
+Adjuvant-Therapy`), answers a `301 Moved Permanently` to it (relative `Location`, query kept, cacheable).
 
 **Licence.** The software is MIT-licensed. The content quotes the source article, with attribution, for
 reference; the article itself states no licence. This is not medical advice.

@@ -139,6 +139,8 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ProblemError)
+    if exc.status == 404 and (redirect := canonical_redirect(request)) is not None:
+        return redirect  # e.g. a slug in capitals: the item is at its lower-case address
     params = exc.params if isinstance(exc, InvalidParametersError) else None
     return problem_response(request, exc.status, exc.detail, kind=exc.kind, invalid_params=params, headers=exc.headers)
 
@@ -165,7 +167,7 @@ def _query_parameters(request: Request) -> list[str]:
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    if exc.status_code == 404 and (redirect := slash_redirect(request)) is not None:
+    if exc.status_code == 404 and (redirect := canonical_redirect(request)) is not None:
         return redirect
     headers = dict(exc.headers or {})
     if exc.status_code == 405 and "GET" in headers.get("Allow", ""):
@@ -189,21 +191,30 @@ async def _on_deadline(request: Request, exc: Exception) -> Response:
     return timeout_response(request)
 
 
-def slash_redirect(request: Request) -> Response | None:
-    """For a path that is a route's but for trailing slashes, a 307 to the route's path; else None.
+def canonical_redirect(request: Request) -> Response | None:
+    """For a path that is a route's but for trailing slashes or the case of its letters (`/v1/therapies/`,
+    `/v1/therapies/Adjuvant-Therapy`), a 301 to the one canonical address (slugs are lower case), the query kept;
+    else None. Shared caches may keep it like any GET.
 
-    It does what Starlette's `redirect_slashes` did, except that `Location` is relative (the path and the query
-    as sent), never built from the request's `Host`, which a client controls."""
+    `Location` is relative (the canonical path and the query as sent), never built from the request's `Host`,
+    which a client controls."""
     path: str = request.scope["path"]
-    stripped = "/" + path.strip("/")
-    if stripped == path or "//" in stripped:
+    canonical = "/" + path.strip("/")
+    if path.startswith(CANONICAL_CASE_PREFIX):
+        canonical = canonical.lower()
+    if canonical == path or "//" in canonical:
         return None
-    scope = {**request.scope, "path": stripped}
+    scope = {**request.scope, "path": canonical}
     if not any(route.matches(scope)[0] is not Match.NONE for route in request.app.router.routes):
         return None
     query = request.scope.get("query_string", b"").decode("latin-1")
-    location = quote(stripped, safe="/-._~!$&'()*+,;=:@") + (f"?{query}" if query else "")
-    return Response(status_code=307, headers={"Location": location})
+    location = quote(canonical, safe="/-._~!$&'()*+,;=:@") + (f"?{query}" if query else "")
+    max_age = request.app.state.settings.cache_max_age if hasattr(request.app.state, "settings") else 300
+    return Response(status_code=301, headers={"Location": location, "Cache-Control": f"public, max-age={max_age}"})
+
+
+CANONICAL_CASE_PREFIX = "/v1/"
+"""Under `/v1` every path segment is lower case (collections, slugs): another case is redirected."""
 
 
 async def _on_database_unavailable(request: Request, exc: Exception) -> Response:

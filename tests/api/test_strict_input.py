@@ -163,7 +163,7 @@ def test_slash_redirects_are_relative_whatever_the_host(
 ) -> None:
     response = client.get(path, headers={"Host": host}, follow_redirects=False)
 
-    assert response.status_code == 307
+    assert response.status_code == 301
     assert response.headers["location"] == location
 
 
@@ -265,3 +265,37 @@ def test_oembed_for_an_overlong_slug_is_a_short_404(client: TestClient) -> None:
 
     assert_problem(response, 404)
     assert len(response.content) < 512
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/v1/therapies/Adjuvant-Therapy", "/v1/therapies/adjuvant-therapy"),
+        ("/v1/therapies/ADJUVANT-THERAPY?fields=name", "/v1/therapies/adjuvant-therapy?fields=name"),
+        ("/v1/Therapies/adjuvant-therapy/", "/v1/therapies/adjuvant-therapy"),
+        ("/v1/therapies/Adjuvant-Therapy/card", "/v1/therapies/adjuvant-therapy/card"),
+        (
+            "/v1/sources/Understanding-Micrometastases-In-Cancer/sections/Prognosis",
+            "/v1/sources/understanding-micrometastases-in-cancer/sections/prognosis",
+        ),
+    ],
+)
+def test_another_case_or_a_trailing_slash_is_a_cacheable_301_to_the_canonical_url(
+    client: TestClient, path: str, location: str
+) -> None:
+    response = client.get(path, follow_redirects=False)
+    followed = client.get(path)
+
+    assert response.status_code == 301
+    assert response.headers["location"] == location
+    assert response.headers["cache-control"].startswith("public, max-age=")
+    assert followed.status_code == 200
+    assert followed.url.path == location.split("?")[0]
+
+
+def test_a_case_variant_of_nothing_is_still_a_404(client: TestClient) -> None:
+    response = client.get("/v1/therapies/No-Such-Therapy", follow_redirects=False)
+    followed = client.get("/v1/therapies/No-Such-Therapy")
+
+    assert response.status_code == 301
+    assert_problem(followed, 404)
