@@ -50,6 +50,16 @@ class NotFoundError(ProblemError):
     kind = "not-found"
 
 
+class MovedError(Exception):
+    """The entity asked for was renamed: its former slug answers a 301 to its current URL (app/web/problems.py
+    turns the request's URL into the new one)."""
+
+    def __init__(self, former_slug: str, slug: str) -> None:
+        super().__init__(f"{former_slug!r} is now {slug!r}")
+        self.former_slug = former_slug
+        self.slug = slug
+
+
 class InvalidParametersError(ProblemError):
     """One or more request parameters are invalid; each is listed in `invalid_params`."""
 

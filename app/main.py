@@ -51,7 +51,8 @@ offsets into the verbatim text at `/v1/sources/{slug}/text`. Nothing is asserted
 Collections are paged (`limit`, `offset`, an RFC 8288 `Link` header) and filterable; unknown parameters are
 rejected. Every error is an RFC 9457 `application/problem+json` document, quoting the request's `X-Request-ID`.
 Each resource has one address: a path with a trailing slash, or under `/v1` with capitals (`/v1/therapies/
-Adjuvant-Therapy`), answers a `301 Moved Permanently` to it (relative `Location`, query kept, cacheable).
+Adjuvant-Therapy`), answers a `301 Moved Permanently` to it (relative `Location`, query kept, cacheable); so does
+a renamed entity's former slug, for its item, its card and oEmbed.
 
 **Licence.** The software is MIT-licensed. The content quotes the source article, with attribution, for
 reference; the article itself states no licence. This is not medical advice.

@@ -94,7 +94,7 @@ def synthetic_dataset(
                     )
                 )
     version = "synthetic-" + hashlib.sha256(f"{base.version}:{count}:{seed}".encode()).hexdigest()[:6]
-    return replace(base, entities=entities, provenance=provenance, links=links, codes=[], version=version)
+    return replace(base, entities=entities, provenance=provenance, links=links, codes=[], aliases=[], version=version)
 
 
 def _quote(text: str, span: Span) -> str:

@@ -28,6 +28,7 @@ from app.models import (
     MatchType,
     Provenance,
     Section,
+    SlugAlias,
     Source,
 )
 from app.models.concept import ConceptSpec
@@ -56,6 +57,8 @@ class ValidatedDataset:
     field_support: list[FieldSupport] = field(default_factory=list)
     code_terms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Each code the content carries -> its vocabulary name and entry terms (search's reader vocabulary)."""
+    aliases: list[SlugAlias] = field(default_factory=list)
+    """Former slugs of renamed entities, each pointing to the current one."""
 
     def counts(self) -> dict[str, int]:
         """How many of each type the dataset holds, sources and sections included."""
@@ -143,6 +146,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
             rows.append(table.model_validate({**_row_fields(item), "position": len(rows)}))
         entities[entity_type] = rows
 
+    aliases = _aliases(content, known, problems)
     problems += _formula_starts(content, sections)
     problems += _empty_texts(content)
     if problems:
@@ -165,6 +169,7 @@ def validate_content(content: CuratedContent) -> ValidatedDataset:
         kinds=content.kinds,
         field_support=supports,
         code_terms=code_terms,
+        aliases=aliases,
     )
     dataset.version = dataset_version(dataset)
     return dataset
@@ -235,6 +240,7 @@ def dataset_version(dataset: ValidatedDataset) -> str:
         "links": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.links],
         "codes": [row.model_dump(mode="json", exclude={"id"}) for row in dataset.codes],
         "code_terms": {code: list(terms) for code, terms in sorted(dataset.code_terms.items())},
+        "aliases": [row.model_dump(mode="json") for row in dataset.aliases],
     }
     encoded = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:16]
@@ -436,4 +442,23 @@ def _normalized(name: str) -> str:
 
 
 def _row_fields(item: EntitySpec) -> dict[str, Any]:
-    return item.model_dump(mode="json", exclude={"provenance", "codes", "relations"})
+    return item.model_dump(mode="json", exclude={"provenance", "codes", "relations", "former_slugs"})
+
+
+def _aliases(content: CuratedContent, known: dict[str, set[str]], problems: list[str]) -> list[SlugAlias]:
+    """Each entity's former slugs, refused when one is a live slug of its type or another entity's former slug
+    (the old URL must lead to one place)."""
+    aliases: list[SlugAlias] = []
+    for entity_type, items in content.entities.items():
+        claimed: dict[str, str] = {}
+        for item in items:
+            for former in item.former_slugs:
+                label = f"{entity_type} {item.slug!r}: former slug {former!r}"
+                if former in known[entity_type]:
+                    problems.append(f"{label} is a live {entity_type} slug; an old URL must not hide a current one")
+                elif former in claimed:
+                    problems.append(f"{label} is also {claimed[former]!r}'s former slug")
+                else:
+                    claimed[former] = item.slug
+                    aliases.append(SlugAlias(entity_type=entity_type, former_slug=former, slug=item.slug))
+    return aliases

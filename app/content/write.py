@@ -50,6 +50,7 @@ def write_dataset(
         _insert(session, dataset.provenance)
         _insert(session, dataset.links)
         _insert(session, dataset.codes)
+        _insert(session, dataset.aliases)
         documents = build_documents(dataset)
         _insert(session, documents)
         _insert(session, build_names(documents, dataset))

@@ -16,7 +16,7 @@ from app.models.concept import Concept, ConceptBase
 from app.models.dataset import DatasetInfo
 from app.models.detection_method import DetectionMethod, DetectionMethodBase
 from app.models.finding import Finding, FindingBase
-from app.models.link import CURATED_TYPES, RELATION_KINDS, Link, Predicate, RelationKind
+from app.models.link import CURATED_TYPES, RELATION_KINDS, Link, Predicate, RelationKind, SlugAlias
 from app.models.provenance import Provenance, ProvenanceBase
 from app.models.research_direction import ResearchDirection, ResearchDirectionBase
 from app.models.search import SearchDocument, SearchName, SearchTerm
@@ -58,6 +58,7 @@ __all__ = [
     "SearchTerm",
     "Section",
     "SectionBase",
+    "SlugAlias",
     "Source",
     "SourceBase",
     "Specimen",

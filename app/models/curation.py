@@ -78,3 +78,9 @@ class CuratedFields(SQLModel):
 
 class EntitySpec(ContentBase, SynonymsMixin, CuratedFields):
     """What every curated item has, whatever its type: each type's spec adds its own fields (`TherapySpec`)."""
+
+    former_slugs: list[Slug] = Field(
+        default_factory=list,
+        description="Slugs the entity was published under before a rename: their URLs (item, card, oEmbed) answer "
+        "a 301 to the current ones. The seed refuses one that is any entity's live slug of the same type.",
+    )

@@ -72,3 +72,13 @@ class Link(SQLModel, table=True):
     quote: str | None = Field(default=None, description="The article's words for it, `text[start:end]`.")
     start: int | None = Field(default=None, ge=0)
     end: int | None = Field(default=None, ge=0)
+
+
+class SlugAlias(SQLModel, table=True):
+    """A slug an entity was published under before it was renamed: its URLs answer a 301 to the current ones."""
+
+    __tablename__ = "slug_alias"
+
+    entity_type: str = Field(primary_key=True, max_length=32)
+    former_slug: str = Field(primary_key=True, max_length=120)
+    slug: str = Field(max_length=120, description="The entity's current slug.")

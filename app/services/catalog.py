@@ -14,7 +14,14 @@ from sqlalchemy import ColumnElement, func
 from sqlmodel import Session, SQLModel, col, select
 
 from app import __version__
-from app.errors import InvalidParam, InvalidParametersError, NotFoundError, ServiceUnavailableError, shown
+from app.errors import (
+    InvalidParam,
+    InvalidParametersError,
+    MovedError,
+    NotFoundError,
+    ServiceUnavailableError,
+    shown,
+)
 from app.migrations import head_revision, revision_of
 from app.models import (
     RELATION_KINDS,
@@ -26,6 +33,7 @@ from app.models import (
     Predicate,
     Provenance,
     Section,
+    SlugAlias,
     Source,
 )
 from app.models.query import CollectionQuery, EntityCollectionQuery, split_list
@@ -75,6 +83,9 @@ class Catalog:
         table = kind.table
         found = self._entity_rows(select(table).where(table.slug == slug))
         if not found:
+            alias = self.session.get(SlugAlias, (kind.name, slug))
+            if alias is not None:
+                raise MovedError(slug, alias.slug)
             raise NotFoundError(f"No {kind.name} with slug {shown(slug)!r}.")
         [item] = self._represent(kind, found)
         if wanted:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +23,7 @@ from starlette.routing import Match
 
 from app import deadline
 from app.deadline import DeadlineExceeded
-from app.errors import InvalidParam, InvalidParametersError, ProblemError, shown
+from app.errors import InvalidParam, InvalidParametersError, MovedError, ProblemError, shown
 from app.web.request_id import request_id_of
 from app.web.responses import PROBLEM_MEDIA_TYPE, dump_json
 
@@ -128,6 +128,7 @@ def _instance(scope: Any) -> str:
 def install_problem_handlers(app: FastAPI) -> None:
     """Route every error the app can meet through `problem_response`."""
     app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(MovedError, _on_moved)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(DeadlineExceeded, _on_deadline)
@@ -135,6 +136,32 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _on_database_unavailable)
     app.add_exception_handler(DBAPIError, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
+
+
+async def _on_moved(request: Request, exc: Exception) -> Response:
+    """A renamed entity's former slug: a 301 to the same request with the current slug (in the path, or in
+    oEmbed's `url` parameter), relative, cacheable."""
+    assert isinstance(exc, MovedError)
+    path: str = request.scope["path"]
+    pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+    if path.endswith("/oembed"):
+        pairs = [(name, _renamed(value, exc) if name == "url" else value) for name, value in pairs]
+    else:
+        path = _renamed(path, exc)
+    location = quote(path, safe="/-._~!$&'()*+,;=:@") + (f"?{urlencode(pairs)}" if pairs else "")
+    return _permanent_redirect(request, location)
+
+
+def _renamed(url: str, exc: MovedError) -> str:
+    """`url` with the path segment holding the former slug replaced by the current one."""
+    head, separator, tail = url.partition("?")
+    segments = [exc.slug if segment == exc.former_slug else segment for segment in head.split("/")]
+    return "/".join(segments) + separator + tail
+
+
+def _permanent_redirect(request: Request, location: str) -> Response:
+    max_age = request.app.state.settings.cache_max_age if hasattr(request.app.state, "settings") else 300
+    return Response(status_code=301, headers={"Location": location, "Cache-Control": f"public, max-age={max_age}"})
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
@@ -209,8 +236,7 @@ def canonical_redirect(request: Request) -> Response | None:
         return None
     query = request.scope.get("query_string", b"").decode("latin-1")
     location = quote(canonical, safe="/-._~!$&'()*+,;=:@") + (f"?{query}" if query else "")
-    max_age = request.app.state.settings.cache_max_age if hasattr(request.app.state, "settings") else 300
-    return Response(status_code=301, headers={"Location": location, "Cache-Control": f"public, max-age={max_age}"})
+    return _permanent_redirect(request, location)
 
 
 CANONICAL_CASE_PREFIX = "/v1/"
