@@ -26,6 +26,10 @@ COPY seed ./seed
 USER 10001:10001
 RUN micromet check && micromet seed
 EXPOSE 8000
+# SIGTERM drains: /readyz answers 503, requests in flight finish within the grace, then the process exits 0.
+# Give `docker stop --time` (compose: stop_grace_period) at least twice the grace.
+ENV MICROMET_SHUTDOWN_GRACE=10
+STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s --retries=3 \
     CMD ["python", "-c", "import urllib.request, sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
 CMD ["micromet", "serve", "--host", "0.0.0.0", "--port", "8000"]

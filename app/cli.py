@@ -7,8 +7,10 @@ migrations' head (run `micromet db upgrade`); 6 search scored below `micromet ev
 
 from __future__ import annotations
 
+import math
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -134,6 +136,9 @@ def serve_command(
 
 
 def _serve(host: str, port: int, workers: int) -> None:
+    # uvicorn re-raises the signal that stopped it, once it has shut down gracefully, with the handler it found:
+    # this one ignores it, so that a drained stop exits 0 (app/web/drain.py).
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
     uvicorn.run(
         "app.main:app",
         host=host,
@@ -143,6 +148,8 @@ def _serve(host: str, port: int, workers: int) -> None:
         log_level="info",
         access_log=False,  # micromet's own access log (MICROMET_ACCESS_LOG) replaces uvicorn's
         http=GuardedHttpToolsProtocol,  # head size and time limits, the connection cap (app/web/server.py)
+        # After the app's own drain (app/web/drain.py), the bytes still buffered for slow readers get as long again.
+        timeout_graceful_shutdown=math.ceil(Settings().shutdown_grace),
         ws="none",  # no WebSocket routes: an upgrade request is plain HTTP, under the same limits
     )
 

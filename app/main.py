@@ -31,6 +31,7 @@ from app.web.access_log import RequestLogMiddleware, start_access_log
 from app.web.caching import HTTPCacheMiddleware, ResponseCache, ResponseStore
 from app.web.cors import ProblemCORSMiddleware
 from app.web.docs import OPENAPI_URL, install_docs
+from app.web.drain import install_drain
 from app.web.guards import LastResortMiddleware, RequestTargetMiddleware, ResponseGuardMiddleware
 from app.web.head import HeadAsGetMiddleware
 from app.web.metrics import metrics_registry
@@ -112,6 +113,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     if settings.metrics and settings.metrics_port is not None:  # scraped on a port of its own
         start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=metrics_registry())
+    install_drain(app.state, settings.shutdown_grace)
     access_log = app.state.access_log = start_access_log(settings.access_log)
     flushing = asyncio.create_task(access_log.run()) if access_log is not None else None
     gc.freeze()

@@ -121,6 +121,13 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated addresses or networks of proxies whose `X-Forwarded-For` names the client.",
     )
+    shutdown_grace: float = Field(
+        default=10.0,
+        ge=0,
+        le=3600,
+        description="Seconds a SIGTERM waits for the requests in flight to finish (`/readyz` answers 503 at once) "
+        "before the server stops.",
+    )
     metrics: bool = Field(
         default=True, description="Serve Prometheus metrics at `GET /metrics` (and count what they report)."
     )

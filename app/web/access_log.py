@@ -165,9 +165,9 @@ def start_access_log(log_format: AccessLogFormat, stream: Any = None) -> AccessL
 
 
 class RequestLogMiddleware:
-    """The outermost layer, one wrapper for three jobs: every response, cached or computed, a problem or not,
-    carries the request's ID (`X-Request-ID`); when the access log is on, the request's line is added; when the
-    metrics are, the request is counted and timed."""
+    """The outermost layer, one wrapper for four jobs: every response, cached or computed, a problem or not,
+    carries the request's ID (`X-Request-ID`); the requests in flight are counted (what a drain waits for); when
+    the access log is on, the request's line is added; when the metrics are, the request is counted and timed."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -184,6 +184,8 @@ class RequestLogMiddleware:
         measured = bool(getattr(app_state, "metrics", False))
         started = time.perf_counter()
         status, sent = 0, 0
+        if app_state is not None:
+            app_state.in_flight = getattr(app_state, "in_flight", 0) + 1  # what a drain waits for
 
         async def answering(message: Message) -> None:
             nonlocal status, sent
@@ -198,6 +200,8 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, answering)
         finally:
+            if app_state is not None:
+                app_state.in_flight -= 1
             if measured:
                 outcome = scope["state"].get("cache")
                 observe_request(route_template(scope), scope["method"], status, time.perf_counter() - started)

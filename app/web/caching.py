@@ -303,11 +303,17 @@ class HTTPCacheMiddleware:
         if use_gzip:
             headers.append((b"content-encoding", b"gzip"))
         await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        # A large body goes in chunks, so that the server's flow control paces it to the client's reading (and the
+        # request stays in flight, for a drain, until it is nearly read).
+        starts = range(0, len(body), SEND_CHUNK) if body else range(1)
+        for start in starts:
+            chunk = body[start : start + SEND_CHUNK]
+            await send({"type": "http.response.body", "body": chunk, "more_body": start + SEND_CHUNK < len(body)})
         return False
 
 
 _DIGEST_HEADERS = {b"repr-digest", b"content-digest"}
+SEND_CHUNK = 65536
 
 
 def digest_headers(content: bytes) -> list[tuple[bytes, bytes]]:
