@@ -58,10 +58,8 @@ class Speller(Protocol):
     """Suggests indexed words for the words of a query that matched nothing, and knows the indexed words' forms."""
 
     def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
-        """For each word the index does not hold, its closest indexed word, where one is close enough."""
-
-    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
-        """The correctable words the index does not hold: those `corrections` would look for."""
+        """For each word the index does not hold (the caller checks that against `forms`, in memory), its closest
+        indexed word, where one is close enough."""
 
     def forms(self, connection: Connection, version: str) -> Forms:
         """The indexed words' families of forms (read once per dataset version)."""

@@ -168,21 +168,11 @@ class TrigramSpeller:
         vocabulary's words: a few thousand at most, even at 100k synthetic entities)."""
         return self._forms.get(connection, version)
 
-    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
-        """The correctable words that the lexicon lacks, found in one primary-key lookup."""
-        candidates = sorted({word for word in words if correctable(word)})
-        if not candidates:
-            return []
-        known = set(
-            connection.scalars(text("SELECT term FROM search_term WHERE term = ANY(:words)"), {"words": candidates})
-        )
-        return [word for word in candidates if word not in known]
-
     def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
-        """Known words are found in one primary-key lookup; each unknown one is then matched with `%` (the
-        trigram index) and kept only above the cutoff."""
+        """Each word (one the lexicon lacks: the caller has checked, in memory) is matched with `%` (the trigram
+        index) and kept only above the cutoff and one or two edits away."""
         found: dict[str, str] = {}
-        for word in self.unknown(connection, version, words):
+        for word in sorted({word for word in words if correctable(word)}):
             rows = connection.execute(
                 text(
                     "SELECT term, similarity(term, :word) AS score FROM search_term WHERE term % :word "
@@ -193,6 +183,6 @@ class TrigramSpeller:
             chosen = next(
                 (row.term for row in rows if row.score >= TRIGRAM_CUTOFF and close_enough(word, row.term)), None
             )
-            if chosen is not None:
+            if chosen is not None and chosen != word:  # an indexed word is its own best match: never "corrected"
                 found[word] = chosen
         return found

@@ -7,10 +7,8 @@ import difflib
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection
-from sqlmodel import col, select
 
 from app import deadline
-from app.models import SearchTerm
 from app.search.forms import Forms, load_forms
 from app.search.interface import close_enough, correctable
 
@@ -23,22 +21,24 @@ CANDIDATES = 5
 class Lexicon:
     """The indexed words of one dataset version, for suggesting the closest word to one that matched nothing."""
 
-    version: str
-    ordered: list[str]
+    forms: Forms
+    ordered: list[str] = field(init=False)
+    """The words, most common first (so that difflib's ties favour them)."""
     terms: frozenset[str] = field(init=False)
-    forms: Forms = field(init=False)
 
     def __post_init__(self) -> None:
-        self.terms = frozenset(self.ordered)
-        self.forms = Forms.build(self.version, dict.fromkeys(self.ordered, 0))
+        frequencies = self.forms.frequencies
+        self.ordered = sorted(frequencies, key=lambda term: (-frequencies[term], term))
+        self.terms = frozenset(frequencies)
+
+    @property
+    def version(self) -> str:
+        return self.forms.version
 
     @classmethod
     def load(cls, connection: Connection, version: str) -> Lexicon:
-        """Read the vocabulary, most common words first (so ties favour them), and its forms."""
-        ordered = list(connection.scalars(select(SearchTerm.term).order_by(col(SearchTerm.documents).desc())))
-        lexicon = cls(version=version, ordered=ordered)
-        lexicon.forms = load_forms(connection, version)
-        return lexicon
+        """Read the vocabulary and its document frequencies once, with its forms."""
+        return cls(load_forms(connection, version))
 
     def corrections(self, words: list[str]) -> dict[str, str]:
         """For each word the index does not hold, its closest indexed word, where one is close enough."""
@@ -73,11 +73,6 @@ class DifflibSpeller:
     def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
         """The closest lexicon word (difflib ratio >= 0.8) for each unknown word."""
         return self.lexicon(connection, version).corrections(words)
-
-    def unknown(self, connection: Connection, version: str, words: list[str]) -> list[str]:
-        """Set lookups in the lexicon: cheap, unlike the corrections themselves."""
-        terms = self.lexicon(connection, version).terms
-        return [word for word in words if word not in terms and correctable(word)]
 
     def forms(self, connection: Connection, version: str) -> Forms:
         return self.lexicon(connection, version).forms

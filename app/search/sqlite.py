@@ -159,11 +159,12 @@ class SQLiteSearch:
         ranking = _Expressions.of(plan, partial, types, code, typed_twice=True)
         # The driver's own cursor: this is every new query's path, and it needs no per-row processing.
         with closing(connection.connection.cursor()) as cursor:
-            facets = self._facets(cursor, plain.match)
+            ranges = _ranges(cursor)  # each type's rowids: read once, for the facets and the headings
+            facets = self._facets(cursor, plain.match, ranges)
             total = sum(count for kind, count in facets.items() if not types or kind in types)
             if not total:
                 return EngineResults(hits=[], facets=facets)
-            bonus = self._bonus(cursor, plan, plain.clauses)
+            bonus = self._bonus(cursor, plan, plain.clauses, ranges)
             if total > RANK_ALL_LIMIT:
                 page = self._capped(cursor, plain, ranking, bonus, limit, offset, not types and code is None)
             elif partial:
@@ -175,7 +176,7 @@ class SQLiteSearch:
             hits = self._details(cursor, plain.text_match, page)
         return EngineResults(hits=hits, facets=facets, partial=bool(partial))
 
-    def _facets(self, cursor: Any, match: str) -> dict[str, int]:
+    def _facets(self, cursor: Any, match: str, ranges: list[tuple[str, int, int]] | None) -> dict[str, int]:
         """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;
         many are counted on the index alone: each type's documents are one range of rowids (the seed writes
         them so; `search_fts_ranges` records it), so the counts are one pass over the matches, split at the
@@ -190,7 +191,6 @@ class SQLiteSearch:
                 (match,),
             ).fetchall()
             return dict(rows)
-        ranges = _ranges(cursor)
         if ranges is None:  # an index built before the ranges were recorded: one count per type
             counts = {}
             for kind in self.types:
@@ -243,12 +243,12 @@ class SQLiteSearch:
         return int(cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", (match,)).fetchone()[0])
 
     @staticmethod
-    def _bonus(cursor: Any, plan: SearchPlan, clauses: list[str]) -> str:
+    def _bonus(cursor: Any, plan: SearchPlan, clauses: list[str], ranges: list[tuple[str, int, int]] | None) -> str:
         """The score's bonus, as SQL: documents answering to the query as a name (or abbreviation, or synonym),
         then sections whose heading holds every clause. Both sets are few, found in one statement without the
         body's words."""
         keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
-        sections = next(((first, last) for kind, first, last in _ranges(cursor) or [] if kind == "section"), (1, 0))
+        sections = next(((first, last) for kind, first, last in ranges or [] if kind == "section"), (1, 0))
         rows = cursor.execute(
             f"SELECT document_id, 1 FROM search_name WHERE key IN ({', '.join('?' for _ in keys)}) UNION ALL "
             "SELECT rowid, 0 FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?",
