@@ -80,12 +80,14 @@ def lua_rotation(paths: list[str], folder: Path, name: str) -> Path:
 
 
 def lua_random_words(words: list[str], folder: Path, count: int) -> Path:
-    """A wrk script that searches `count` random words from `words` (mostly combinations never seen before)."""
+    """A wrk script that searches `count` random words from `words`: combinations never seen before, also in later
+    rounds against the same server (seeded from the clock, so that no round repeats an earlier one's queries and
+    finds them in the response cache)."""
     entries = ", ".join(json.dumps(word) for word in words)
     script = folder / "random.lua"
     picks = " .. '+' .. ".join("words[math.random(#words)]" for _ in range(count))
     script.write_text(
-        f"local words = {{{entries}}}\nmath.randomseed(42)\n"
+        f"local words = {{{entries}}}\nmath.randomseed(os.time())\n"
         f"request = function()\n  return wrk.format('GET', '/v1/search?q=' .. {picks})\nend\n"
     )
     return script

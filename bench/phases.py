@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import statistics
 from dataclasses import asdict
 from pathlib import Path
@@ -30,6 +31,12 @@ def lexicon(database: Path) -> list[str]:
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT term FROM search_term ORDER BY documents DESC, term").fetchall()
     return [row[0] for row in rows if row[0].isalpha() and len(row[0]) > 3]
+
+
+def random_searches(words: list[str], count: int = 40) -> list[str]:
+    """`count` searches of three random words, as the wrk script sends them (for the ceiling's payload size)."""
+    rng = random.Random(7)
+    return ["/v1/search?q=" + "+".join(rng.choice(words) for _ in range(3)) for _ in range(count)]
 
 
 def compare(args: argparse.Namespace, folder: Path) -> dict[str, object]:
@@ -58,9 +65,7 @@ def compare(args: argparse.Namespace, folder: Path) -> dict[str, object]:
                 header = tuple(str(case["header"]).split(": ", 1)) if "header" in case else None
                 case["size"] = len(fetch(micromet.base + str(case["path"]), header)[1])  # type: ignore[arg-type]
             else:
-                sample = (
-                    rotation if "popular" in str(case["script"]) else [f"/v1/search?q={w}+{w}+{w}" for w in words[:40]]
-                )
+                sample = rotation if "popular" in str(case["script"]) else random_searches(words)
                 case["size"] = int(statistics.mean(len(fetch(micromet.base + path)[1]) for path in sample))
         for path in [str(case["path"]) for case in cases.values() if "path" in case] + rotation:
             fetch(micromet.base + path)  # steady state: each popular URL has been computed once
@@ -166,7 +171,7 @@ def scaleout(args: argparse.Namespace, folder: Path) -> dict[str, object]:
                 sizes = {
                     "item GET": len(fetch(micromet.base + str(cases["item GET"]["path"]))[1]),
                     "search, random three-word queries": int(
-                        statistics.mean(len(fetch(f"{micromet.base}/v1/search?q={w}+{w}+{w}")[1]) for w in words[:40])
+                        statistics.mean(len(fetch(micromet.base + path)[1]) for path in random_searches(words))
                     ),
                 }
                 for _ in range(workers * 4):

@@ -9,7 +9,9 @@ exactly that, so two requests share an entry exactly when the same bytes answer 
 - the media type that `Accept` negotiates (RFC 9110, app/web/negotiation.py: case, q-values, wildcards), for
   the responses that vary on it (the route says so with `Vary: Accept`); any other response is one entry
   whatever `Accept` says;
-- the content coding: each entry holds the identity and the gzip bytes, each with its own strong ETag.
+- the content coding: each entry holds the identity and the gzip bytes, each with its own strong ETag. The gzip
+  bytes are made when a request that accepts them first meets the entry, not before: a response computed for a
+  client that never asks for gzip (a new search from a script, say) costs no compression.
 
 The first request for a representation runs the full app; its 200 response is stored, and later requests are
 answered from the store: 304 for a matching `If-None-Match` (or `If-Modified-Since` at or after the dataset's
@@ -33,7 +35,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from operator import itemgetter
@@ -73,6 +75,19 @@ class CachedResponse:
     """The same for the gzip body: RFC 9530 digests the representation as sent, content coding included."""
     route: str = ""
     """The route template that computed it, for the access log of the answers given from memory."""
+    gzippable: bool = False
+    """Large enough to be sent gzipped (`gzip_min_size`), whether or not the gzip bytes are made yet."""
+
+    def with_gzip(self) -> CachedResponse:
+        """This entry with its gzip bytes, their ETag (the identity's, marked `-gzip`) and, for a route that
+        digests its body, their digests."""
+        gzip_body = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return replace(
+            self,
+            gzip_body=gzip_body,
+            gzip_etag=self.etag[:-1] + b'-gzip"',
+            gzip_digests=digest_headers(gzip_body) if self.digests else [],
+        )
 
     @property
     def size(self) -> int:
@@ -148,6 +163,24 @@ class ResponseStore:
         self._remove(key)
         self._probation[key] = (entry, self.clock())
         self._bytes += entry.size
+        self._evict_overflow()
+
+    def replace(self, version: str, key: CacheKey, entry: CachedResponse) -> None:
+        """Put `entry` in place of the one stored for `key`, in the same segment and with the same age (its
+        gzip bytes were made); stored anew if it is gone."""
+        for segment in (self._protected, self._probation):
+            found = segment.get(key)
+            if found is not None and version == self.version:
+                grown = entry.size - found[0].size
+                segment[key] = (entry, found[1])
+                self._bytes += grown
+                if segment is self._protected:
+                    self._protected_bytes += grown
+                self._evict_overflow()
+                return
+        self.put(version, key, entry)
+
+    def _evict_overflow(self) -> None:
         while len(self) > self.max_entries or self._bytes > self.max_bytes:
             segment = self._probation or self._protected
             evicted_key = next(iter(segment))
@@ -191,6 +224,10 @@ class ResponseCache:
     def put(self, version: str, key: CacheKey, entry: CachedResponse) -> None:
         """Keep `entry` in the store its size belongs to."""
         (self.large if entry.size >= self.large_size else self.small).put(version, key, entry)
+
+    def replace(self, version: str, key: CacheKey, entry: CachedResponse) -> None:
+        """Put `entry` in place of the one stored for `key` (its gzip bytes were made)."""
+        (self.large if entry.size >= self.large_size else self.small).replace(version, key, entry)
 
     def lookup(self, version: str, path: str, query: str, media_type: str) -> CachedResponse | None:
         """The entry answering this representation: the one for its media type where the resource varies on
@@ -240,8 +277,13 @@ class HTTPCacheMiddleware:
             entry = await self._compute(scope, receive, send, stamp)
             if entry is None:
                 return  # not cacheable: already sent as the app produced it
+            if entry.gzippable and _accepts_gzip(scope):
+                entry = entry.with_gzip()
             cache.put(stamp.version, (path, query, media_type if entry.varies_on_accept else ""), entry)
             outcome = CacheOutcome.MISS
+        elif entry.gzippable and entry.gzip_body is None and _accepts_gzip(scope):
+            entry = entry.with_gzip()
+            cache.replace(stamp.version, (path, query, media_type if entry.varies_on_accept else ""), entry)
         if await self._answer(scope, send, entry, stamp):
             outcome = CacheOutcome.NOT_MODIFIED
         note_cache_outcome(scope, outcome, entry.route)
@@ -266,7 +308,6 @@ class HTTPCacheMiddleware:
             for name, value in raw_headers
         )
         digest = hashlib.sha256(body).hexdigest()[:20]
-        gzip_body = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= self.gzip_min_size else None
         digested = any(name.lower() == b"repr-digest" for name, _ in headers)
         if digested:
             headers = [(name, value) for name, value in headers if name.lower() not in _DIGEST_HEADERS]
@@ -274,12 +315,12 @@ class HTTPCacheMiddleware:
             headers=headers,
             body=body,
             etag=f'"{stamp.version}-{digest}"'.encode(),
-            gzip_body=gzip_body,
-            gzip_etag=f'"{stamp.version}-{digest}-gzip"'.encode() if gzip_body is not None else None,
+            gzip_body=None,
+            gzip_etag=None,
             varies_on_accept=varies,
             digests=digest_headers(body) if digested else [],
-            gzip_digests=digest_headers(gzip_body) if digested and gzip_body is not None else [],
             route=route_template(scope),
+            gzippable=len(body) >= self.gzip_min_size,
         )
 
     async def _answer(self, scope: Scope, send: Send, entry: CachedResponse, stamp: DatasetStamp) -> bool:
@@ -310,6 +351,11 @@ class HTTPCacheMiddleware:
             chunk = body[start : start + SEND_CHUNK]
             await send({"type": "http.response.body", "body": chunk, "more_body": start + SEND_CHUNK < len(body)})
         return False
+
+
+def _accepts_gzip(scope: Scope) -> bool:
+    """Whether the request accepts gzip, reading its headers as `_answer` does."""
+    return accepts_gzip(dict(scope["headers"]).get(b"accept-encoding", b""))
 
 
 _DIGEST_HEADERS = {b"repr-digest", b"content-digest"}

@@ -109,6 +109,37 @@ def test_gzip_round_trips_and_has_its_own_strong_etag(client: TestClient) -> Non
     )
 
 
+def test_gzip_is_made_when_first_asked_for_and_answers_alike_in_either_order(client: TestClient) -> None:
+    """The gzip bytes are made by the first request that accepts them, whether it computed the response or found
+    it cached without them: the same bytes and ETag either way."""
+    url = "/v1/search?q=cancer+cells"
+    identity_first = client.get(url, headers=IDENTITY)
+    zipped_after = client.get(url, headers={"Accept-Encoding": "gzip"})
+    with client.stream("GET", url + "&limit=19", headers={"Accept-Encoding": "gzip"}) as response:
+        zipped_first, zipped_first_etag = b"".join(response.iter_raw()), response.headers["etag"]
+    identity_after = client.get(url + "&limit=19", headers=IDENTITY)
+
+    assert zipped_after.headers["etag"] == identity_first.headers["etag"][:-1] + '-gzip"'
+    assert zipped_first_etag == identity_after.headers["etag"][:-1] + '-gzip"'
+    assert gzip.decompress(zipped_first) == identity_after.content
+    assert zipped_after.content == identity_first.content
+
+
+def test_a_replaced_entry_keeps_its_place_and_its_bytes_are_counted() -> None:
+    store = ResponseStore(max_entries=10, max_bytes=10_000)
+    store.get("v1", ("/a", "", ""))
+    store.put("v1", ("/a", "", ""), entry(2000))
+    store.get("v1", ("/a", "", ""))  # asked twice: protected
+    held = store.bytes
+
+    store.replace("v1", ("/a", "", ""), entry(2000).with_gzip())
+    store.put("v1", ("/b", "", ""), entry(7990))  # only room for it if "/a" is evicted from probation first
+
+    assert store.bytes > held
+    assert store.get("v1", ("/a", "", "")) is not None
+    assert store.get("v1", ("/a", "", "")).gzip_body is not None  # type: ignore[union-attr]
+
+
 def test_the_gzip_bytes_are_a_valid_stream(client: TestClient) -> None:
     with client.stream("GET", PAGE, headers={"Accept-Encoding": "gzip"}) as response:
         raw = b"".join(response.iter_raw())
