@@ -11,6 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -41,9 +42,7 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
             read_only_uri = f"{sqlite_file.absolute().as_uri()}?mode=ro"
             extra["creator"] = lambda: sqlite3.connect(read_only_uri, uri=True, check_same_thread=False)
     elif backend == "postgresql" and read_only:
-        # No statement outlives the request time limit, even one that started just before it.
-        timeout_ms = max(1, round(settings.request_timeout * 1000))
-        connect_args["options"] = f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}"
+        connect_args["options"] = _serving_options(settings)
     # Pre-ping matters for a server that can drop connections; an embedded SQLite file cannot, so it is spared
     # the extra round trip on every checkout. Pool sizes and timeouts apply to servers only.
     pre_ping = settings.database_pool_pre_ping if settings.database_pool_pre_ping is not None else backend != "sqlite"
@@ -65,6 +64,34 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
     if sqlite_file is not None and read_only:
         _guard_file_identity(engine, sqlite_file)
     return engine
+
+
+def _serving_options(settings: Settings) -> str:
+    """A serving connection's settings: read-only, and no statement outlives the request time limit, even one that
+    started just before it."""
+    timeout_ms = max(1, round(settings.request_timeout * 1000))
+    return f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}"
+
+
+def create_search_pool(settings: Settings) -> AsyncConnectionPool | None:
+    """On PostgreSQL, the pool of asynchronous connections that searches run on without a thread (see
+    app/services/search.py); None on SQLite. Its connections are read-only and in autocommit: a search is one
+    statement, so it needs no BEGIN and no ROLLBACK, and no ping either (a connection the server closed fails its
+    query, which is asked again on another). It is opened by the app's lifespan, with as many connections at most
+    as the serving engine's pool."""
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    return AsyncConnectionPool(
+        url.set(drivername="postgresql").render_as_string(hide_password=False),
+        min_size=1,
+        max_size=settings.database_pool_size,
+        timeout=settings.database_pool_timeout,
+        max_lifetime=float(settings.database_pool_recycle) if settings.database_pool_recycle > 0 else 3600.0,
+        kwargs={"autocommit": True, "options": _serving_options(settings)},
+        name="search",
+        open=False,
+    )
 
 
 def describe_url(database_url: str) -> str:

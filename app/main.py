@@ -17,7 +17,7 @@ from sqlmodel import Session
 from app import __version__
 from app.content.pipeline import seed_if_empty
 from app.dataset_version import DatasetVersionCache
-from app.db import create_db_engine
+from app.db import create_db_engine, create_search_pool
 from app.models.registry import ENTITY_KINDS, Registry
 from app.models.urls import API_PREFIX
 from app.routers import health, v1
@@ -87,6 +87,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     version_engine = create_db_engine(
         settings.model_copy(update={"database_pool_size": 1, "database_max_overflow": 0}), read_only=True
     )
+    search_pool = app.state.search_pool = create_search_pool(settings)
+    if search_pool is not None:
+        await search_pool.open(wait=False)  # connects in the background; a search waits for one at most the timeout
     app.state.search_backend = search_backend(app.state.engine.dialect.name, app.state.searchable_types)
     app.state.speller = app.state.search_backend.speller()
     app.state.suggester = Suggester()
@@ -126,6 +129,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             access_log.close()  # writes what is pending
         engine.dispose()
         version_engine.dispose()
+        if search_pool is not None:
+            await search_pool.close()
 
 
 def _filter_choices(app: FastAPI) -> dict[str, list[str]]:

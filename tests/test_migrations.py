@@ -209,3 +209,33 @@ def test_a_seeded_database_behind_head_is_alive_but_not_ready(blank: Engine, dat
     assert "revision 0004" in ready.json()["detail"]
     assert f"serves {migrations.head_revision()}" in ready.json()["detail"]
     assert "micromet db upgrade" in ready.json()["detail"]
+
+
+@pytest.fixture
+def blank_postgres() -> Iterator[Engine]:
+    with postgres_database() as url:
+        engine = create_db_engine(Settings(database_url=url))
+        yield engine
+        engine.dispose()
+
+
+def test_postgresql_gains_the_or_aggregate_of_search_clauses_at_0009_and_loses_it_below(
+    blank_postgres: Engine,
+) -> None:
+    """`tsquery_any` joins a search clause's forms (SQLite needs nothing)."""
+    blank = blank_postgres
+
+    def aggregates() -> list[str]:
+        with blank.connect() as connection:
+            found = connection.execute(text("SELECT proname FROM pg_proc WHERE proname = 'tsquery_any'"))
+            return list(found.scalars())
+
+    migrations.upgrade(blank)
+    with blank.connect() as connection:
+        joined = connection.execute(
+            text("SELECT tsquery_any(q)::text FROM unnest(ARRAY['a'::tsquery, 'b'::tsquery]) AS q")
+        ).scalar_one()
+    migrations.downgrade(blank, "0008")
+
+    assert joined == "'a' | 'b'"
+    assert aggregates() == []

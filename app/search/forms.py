@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar, cast
 
 import snowballstemmer  # type: ignore[import-untyped]
 from sqlalchemy import Connection
@@ -25,6 +26,7 @@ from sqlmodel import func, select
 
 from app.models import SearchDocument, SearchTerm
 
+MEMO_ENTRIES = 65536
 MIN_SHARED = 5
 SHORT_REST = 2
 LONG_REST = 4
@@ -40,6 +42,8 @@ STOP_WORDS = frozenset({
 # fmt: on
 """Words a reader writes around what they ask about ("what is", "how are ... in"): a query of other words need
 not match them. A query made only of them, or a quoted phrase, still matches them as typed."""
+
+T = TypeVar("T")
 
 _STEMMER = snowballstemmer.stemmer("english")
 _PORTER = snowballstemmer.stemmer("porter")
@@ -80,6 +84,7 @@ class Forms:
     families: dict[str, frozenset[str]] = field(default_factory=dict)
     """Each stem of an indexed word -> every indexed word of its family."""
     _by_prefix: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, version: str, frequencies: dict[str, int], documents: int = 0) -> Forms:
@@ -115,6 +120,16 @@ class Forms:
         held = max((self.frequencies.get(word, 0) for word in words), default=0)
         return math.log((self.documents - held + 0.5) / (held + 0.5) + 1)
 
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """What `compute` makes of these forms for `key` (a word's search clause, say), made once: searches ask
+        for the same words again and again. Bounded (`MEMO_ENTRIES`): any word can be asked for."""
+        if key in self._memo:
+            return cast(T, self._memo[key])
+        if len(self._memo) >= MEMO_ENTRIES:
+            self._memo.clear()
+        value = self._memo[key] = compute()
+        return value
+
     def of(self, word: str) -> frozenset[str]:
         """The indexed words that are forms of `word` (empty when none is): its own stem's family, or the family
         of a stem it would join."""
@@ -133,6 +148,11 @@ class FormsCache:
 
     def __init__(self) -> None:
         self._current: Forms | None = None
+
+    def loaded(self, version: str) -> Forms | None:
+        """The forms of `version` if they are read already (no database needed), else None."""
+        current = self._current
+        return current if current is not None and current.version == version else None
 
     def get(self, connection: Connection, version: str) -> Forms:
         current = self._current

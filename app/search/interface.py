@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection
 from sqlmodel import Session
 
@@ -105,6 +106,22 @@ class EngineResults:
     facets: dict[str, int]
     partial: bool = False
     """The hits hold some of the clauses only: no document holds them all."""
+
+
+class AsyncSearchBackend(Protocol):
+    """An engine that also answers on the event loop, from a pool of asynchronous connections (PostgreSQL)."""
+
+    async def search_async(
+        self,
+        pool: AsyncConnectionPool,
+        plan: SearchPlan,
+        types: list[str],
+        limit: int,
+        offset: int,
+        code: str | None = None,
+    ) -> EngineResults:
+        """`SearchBackend.search` with `partial=None`, without a thread: one round trip."""
+        ...
 
 
 class SearchBackend(Protocol):

@@ -6,30 +6,38 @@ searchable). A phrase matches when either form matches. Weights follow the SQLit
 synonyms (B) above summary (C) above quotes, section text and the vocabulary's terms (D). Section headings are
 also indexed alone, so that a section about the query ranks by its heading.
 
+A search is one prepared statement (its text depends only on the number of clauses; `tsquery_any`, migration
+0009, joins a clause's forms), and its snippets are made in Python from the page's text (app/search/snippets.py):
+`ts_headline` parsed every hit's whole text again and cost more than the search.
+
 Typo suggestions use pg_trgm (the extension comes with migration 0002): a trigram GIN index on the lexicon's
 words, queried per unknown word, so no replica holds the lexicon in memory.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
+import psycopg
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
+from app import deadline
 from app.search.forms import Forms, FormsCache
 from app.search.interface import (
     EXACT_NAME_BONUS,
     HEADING_BONUS,
-    MARK_CLOSE,
-    MARK_OPEN,
     EngineResults,
     RawHit,
     Speller,
     close_enough,
     correctable,
 )
-from app.search.query import SearchPlan
+from app.search.query import MAX_TERMS, SearchPlan
+from app.search.snippets import SUMMARY_SNIPPET_CHARACTERS, document_text, highlight
 
 # ts_rank's weights are given for D, C, B, A; in the ratio of the SQLite backend's 1 : 4 : 10 : 20.
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
@@ -38,7 +46,6 @@ TRIGRAM_CUTOFF = 0.5
 "prognsis" 0.58, unrelated words near 0)."""
 CANDIDATES = 5
 """The most similar words considered; the first that is `close_enough` (one or two edits) is the correction."""
-_OPEN, _CLOSE = "\ue000", "\ue001"  # private-use characters: never in the content, safe in ts_headline options
 
 _VECTOR = " || ".join(
     f"setweight(to_tsvector('{config}', coalesce({column}, '')), '{weight}')"
@@ -83,78 +90,131 @@ class PostgresSearch:
         partial: bool | None = False,
     ) -> EngineResults:
         """Every required clause must match (`partial`: any, those matching most first; `None`: every clause
-        if a document holds them all, else the most), in one statement: the facets and the page come back
-        together. Phrases are bound parameters, so nothing typed is query syntax."""
-        params: dict[str, Any] = {}
-        clauses: list[str] = []
-        for index, clause in enumerate(plan.required):
-            alternatives = []
-            for number, words in enumerate(clause.alternatives):
-                name = f"c{index}_{number}"
-                params[name] = " ".join(words)
-                alternatives.append(f"phraseto_tsquery('english', :{name}) || phraseto_tsquery('simple', :{name})")
-            clauses.append("(" + " || ".join(alternatives) + ")")
-        every, anyone = " && ".join(clauses), " || ".join(clauses)
-        each = "".join(f", {clause} AS q{index}" for index, clause in enumerate(clauses))
-        # The forms as typed, ranked again: ts_rank counts a repeated operand once, so the reader's own word is
-        # preferred to its other forms by a second rank over it alone (SQLite repeats the phrase instead).
-        typed = " || ".join(
-            f"(phraseto_tsquery('english', :c{index}_0) || phraseto_tsquery('simple', :c{index}_0))"
-            for index in range(len(clauses))
-        )
-        indexes = range(len(clauses))
-        counted = " + ".join(f"(i.document @@ q.q{index})::int" for index in indexes)
-        weighted = " + ".join(f":w{index} * (i.document @@ q.q{index})::int" for index in indexes)
-        keys = list(dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)]))
-        mode = "auto" if partial is None else "partial" if partial else "all"
-        params |= {f"w{index}": round(clause.weight, 6) for index, clause in enumerate(plan.required)}
-        params |= {"keys": keys, "limit": limit, "offset": offset, "types": types or None, "code": code}
-        params |= {"clauses": len(clauses), "mode": mode}
-        params |= {"options": f"StartSel={_OPEN}, StopSel={_CLOSE}, MaxWords=24, MinWords=8"}
-        searched = "q.every" if mode == "all" else "q.anyone"
-        rows = connection.execute(
-            text(
-                f"WITH q AS (SELECT {anyone} AS anyone, {every} AS every, {typed} AS typed{each}),"
-                " matches AS MATERIALIZED ("
-                f"  SELECT i.id, i.type, {counted} AS matched, {weighted} AS weighted,"
-                f"    ts_rank('{RANK_WEIGHTS}', i.document, q.anyone) + ts_rank('{RANK_WEIGHTS}', i.document, q.typed)"
-                "    + CASE WHEN i.id IN (SELECT document_id FROM search_name WHERE key = ANY(CAST(:keys AS text[])))"
-                f"      THEN {EXACT_NAME_BONUS} WHEN i.heading @@ q.every THEN {HEADING_BONUS} ELSE 0 END AS score"
-                f"   FROM search_index AS i, q WHERE i.document @@ {searched}"
-                "   AND (CAST(:code AS text) IS NULL OR CAST(:code AS text) = ANY(i.codes))),"
-                " best AS (SELECT coalesce(max(matched), 0) AS most FROM matches),"
-                " kept AS (SELECT m.* FROM matches AS m, best"
-                "   WHERE :mode = 'partial' OR m.matched = :clauses OR (:mode = 'auto' AND best.most < :clauses)),"
-                " page AS (SELECT * FROM kept"
-                "   WHERE CAST(:types AS text[]) IS NULL OR kept.type = ANY(CAST(:types AS text[]))"
-                "   ORDER BY matched DESC, weighted DESC, score DESC, id LIMIT :limit OFFSET :offset)"
-                " SELECT 0 AS part, type, count(*) AS hits, NULL AS slug, NULL AS name, NULL AS href, 0 AS score,"
-                "   NULL AS snippet, 0 AS matched, 0 AS weighted, 0 AS id, (SELECT most FROM best) AS most"
-                " FROM kept GROUP BY type"
-                " UNION ALL"
-                " SELECT 1, d.type, 0, d.slug, d.name, d.href, p.score,"
-                "   ts_headline('english', concat_ws(' … ', d.name, d.summary, d.body), q.anyone, :options),"
-                "   p.matched, p.weighted, p.id, (SELECT most FROM best)"
-                " FROM page AS p JOIN search_document AS d ON d.id = p.id, q"
-                " ORDER BY part, matched DESC, weighted DESC, score DESC, id"
-            ),
-            params,
-        ).all()
-        facets = {row.type: row.hits for row in rows if row.part == 0}
-        hits = [
-            RawHit(
-                type=row.type,
-                slug=row.slug,
-                name=row.name,
-                href=row.href,
-                score=float(row.score),
-                snippet=row.snippet.replace(_OPEN, MARK_OPEN).replace(_CLOSE, MARK_CLOSE),
-            )
-            for row in rows
-            if row.part == 1
-        ]
-        most = rows[0].most if rows else 0
-        return EngineResults(hits=hits, facets=facets, partial=bool(facets) and most < len(clauses))
+        if a document holds them all, else the most), in one prepared statement: the facets and the page come
+        back together. Phrases are bound parameters, so nothing typed is query syntax."""
+        statement, parameters = search_statement(plan, types, limit, offset, code, partial)
+        driver = connection.connection.driver_connection  # psycopg's own, for its prepared statements
+        assert isinstance(driver, psycopg.Connection)
+        with driver.cursor() as cursor:
+            cursor.execute(statement, parameters, prepare=True)
+            return search_results(cursor.fetchall(), plan)
+
+    async def search_async(
+        self,
+        pool: AsyncConnectionPool,
+        plan: SearchPlan,
+        types: list[str],
+        limit: int,
+        offset: int,
+        code: str | None = None,
+    ) -> EngineResults:
+        """`search` with `partial=None`, on the event loop: one round trip on a pooled autocommit connection
+        (no ping, no BEGIN, no ROLLBACK). A connection the server closed (a restart, a terminated backend) is
+        found broken by the query itself, dropped, and the query asked once more on another one."""
+        statement, parameters = search_statement(plan, types, limit, offset, code, None)
+        deadline.check()  # as the serving engine does before every statement
+        for attempt in range(2):
+            async with pool.connection() as connection:
+                try:
+                    cursor = await connection.execute(statement, parameters, prepare=True)
+                    return search_results(await cursor.fetchall(), plan)
+                except psycopg.OperationalError:
+                    if attempt or not connection.broken:
+                        raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+SEPARATOR = "|"
+"""Between the alternatives of a clause, sent as one text (cheaper to send than an array): never in a word, whose
+characters are letters and digits only (app/search/query.py)."""
+
+
+def _clause(index: int) -> str:
+    """Clause `index`'s tsquery: any of its alternatives (each a phrase), in either configuration."""
+    return (
+        "(SELECT tsquery_any(phraseto_tsquery('english', a) || phraseto_tsquery('simple', a))"
+        f" FROM unnest(string_to_array(%(c{index})s, '{SEPARATOR}')) AS a)"
+    )
+
+
+@lru_cache(maxsize=MAX_TERMS)
+def _statement_text(clauses: int) -> str:
+    """The search statement for a query of `clauses` clauses: its text depends on nothing else, so that a
+    connection prepares it once (planning each new query cost more than running it)."""
+    indexes = range(clauses)
+    each = ", ".join(f"{_clause(index)} AS q{index}" for index in indexes)
+    # The forms as typed, ranked again: ts_rank counts a repeated operand once, so the reader's own word is
+    # preferred to its other forms by a second rank over it alone (SQLite repeats the phrase instead).
+    typed = " || ".join(
+        f"(phraseto_tsquery('english', %(t{index})s) || phraseto_tsquery('simple', %(t{index})s))" for index in indexes
+    )
+    anyone = " || ".join(f"c.q{index}" for index in indexes)
+    every = " && ".join(f"c.q{index}" for index in indexes)
+    counted = " + ".join(f"(i.document @@ q.q{index})::int" for index in indexes)
+    weighted = " + ".join(f"%(w{index})s * (i.document @@ q.q{index})::int" for index in indexes)
+    kept = ", ".join(f"q{index}" for index in indexes)
+    return (
+        f"WITH c AS MATERIALIZED (SELECT {each}),"
+        f" q AS MATERIALIZED (SELECT {anyone} AS anyone, {every} AS every, {typed} AS typed, {kept} FROM c),"
+        " matches AS MATERIALIZED ("
+        f"  SELECT i.id, i.type, {counted} AS matched, {weighted} AS weighted,"
+        f"    ts_rank('{RANK_WEIGHTS}', i.document, q.anyone) + ts_rank('{RANK_WEIGHTS}', i.document, q.typed)"
+        "    + CASE WHEN i.id IN (SELECT document_id FROM search_name"
+        f"      WHERE key = ANY(string_to_array(%(keys)s, '{SEPARATOR}')))"
+        f"      THEN {EXACT_NAME_BONUS} WHEN i.heading @@ q.every THEN {HEADING_BONUS} ELSE 0 END AS score"
+        "   FROM search_index AS i, q"
+        "   WHERE i.document @@ CASE WHEN %(mode)s = 'all' THEN q.every ELSE q.anyone END"
+        "   AND (CAST(%(code)s AS text) IS NULL OR CAST(%(code)s AS text) = ANY(i.codes))),"
+        " best AS (SELECT coalesce(max(matched), 0) AS most FROM matches),"
+        " kept AS (SELECT m.* FROM matches AS m, best"
+        "   WHERE %(mode)s = 'partial' OR m.matched = %(clauses)s OR (%(mode)s = 'auto' AND best.most < %(clauses)s)),"
+        " page AS (SELECT * FROM kept"
+        f"   WHERE %(types)s = '' OR kept.type = ANY(string_to_array(%(types)s, '{SEPARATOR}'))"
+        "   ORDER BY matched DESC, weighted DESC, score DESC, id LIMIT %(limit)s OFFSET %(offset)s)"
+        " SELECT 0 AS part, type, count(*) AS hits, NULL AS slug, NULL AS name, NULL AS href, 0 AS score,"
+        "   NULL AS summary, NULL AS body, 0 AS matched, 0 AS weighted, 0 AS id, (SELECT most FROM best) AS most"
+        " FROM kept GROUP BY type"
+        " UNION ALL"
+        " SELECT 1, d.type, 0, d.slug, d.name, d.href, p.score, d.summary, d.body,"
+        "   p.matched, p.weighted, p.id, (SELECT most FROM best)"
+        " FROM page AS p JOIN search_document AS d ON d.id = p.id"
+        " ORDER BY part, matched DESC, weighted DESC, score DESC, id"
+    )
+
+
+def search_statement(
+    plan: SearchPlan, types: list[str], limit: int, offset: int, code: str | None, partial: bool | None
+) -> tuple[str, dict[str, Any]]:
+    """The statement for `plan` and its parameters (psycopg's `%(name)s` style)."""
+    clauses = plan.required
+    keys = dict.fromkeys([" ".join(plan.words), " ".join(plan.content_words)])
+    parameters: dict[str, Any] = {"keys": SEPARATOR.join(keys)}
+    for index, clause in enumerate(clauses):
+        parameters[f"c{index}"] = SEPARATOR.join(" ".join(words) for words in clause.alternatives)
+        parameters[f"t{index}"] = " ".join(clause.alternatives[0])
+        parameters[f"w{index}"] = round(clause.weight, 6)
+    mode = "auto" if partial is None else "partial" if partial else "all"
+    parameters |= {"limit": limit, "offset": offset, "types": SEPARATOR.join(types), "code": code}
+    parameters |= {"clauses": len(clauses), "mode": mode}
+    return _statement_text(len(clauses)), parameters
+
+
+def search_results(rows: Sequence[Any], plan: SearchPlan) -> EngineResults:
+    """The facets and the page's hits, their snippets made from their text (`app.search.snippets`); a hit found
+    by its vocabulary terms alone shows the start of its summary, unmarked."""
+    facets = {row[1]: row[2] for row in rows if row[0] == 0}
+    marked = plan.marked
+    hits = []
+    for row in rows:
+        if row[0] != 1:
+            continue
+        name, summary, body = row[4], row[7] or "", row[8] or ""
+        snippet = highlight(document_text(name, summary, body), marked)
+        if snippet is None:
+            snippet = (summary or body)[:SUMMARY_SNIPPET_CHARACTERS]
+        hits.append(RawHit(type=row[1], slug=row[3], name=name, href=row[5], score=float(row[6]), snippet=snippet))
+    most = rows[0][12] if rows else 0
+    return EngineResults(hits=hits, facets=facets, partial=bool(facets) and most < len(plan.required))
 
 
 class TrigramSpeller:
@@ -167,6 +227,10 @@ class TrigramSpeller:
         """The lexicon's families of forms, read once per dataset version (the lexicon is the article's and the
         vocabulary's words: a few thousand at most, even at 100k synthetic entities)."""
         return self._forms.get(connection, version)
+
+    def loaded_forms(self, version: str) -> Forms | None:
+        """The forms of `version` if they are read already, for a search that runs without a `Connection`."""
+        return self._forms.loaded(version)
 
     def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
         """Each word (one the lexicon lacks: the caller has checked, in memory) is matched with `%` (the trigram

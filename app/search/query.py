@@ -99,6 +99,9 @@ class Clause:
     weight: float = 1.0
     """How much matching the clause tells (its inverse document frequency): in a partial match, among hits
     matching as many clauses, those matching the rarer ones come first."""
+    marks: frozenset[str] = frozenset()
+    """The indexed words a snippet marks for it: every form of its words (an engine that makes its snippets
+    itself marks its own matches instead)."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,11 @@ class SearchPlan:
         """The clauses a hit must match: all but the stop words, unless the query is nothing but stop words."""
         content = tuple(clause for clause in self.clauses if not clause.stop)
         return content or self.clauses
+
+    @property
+    def marked(self) -> frozenset[str]:
+        """The indexed words a snippet marks: those of the required clauses."""
+        return frozenset().union(*(clause.marks for clause in self.required))
 
     @property
     def content_words(self) -> tuple[str, ...]:

@@ -6,8 +6,10 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
+from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection
 
 from app.search.forms import STOP_WORDS, Forms, indexed_as
@@ -15,6 +17,7 @@ from app.search.interface import (
     MARK_CLOSE,
     MARK_OPEN,
     SEARCHABLE_TYPES,
+    AsyncSearchBackend,
     EngineResults,
     SearchBackend,
     Speller,
@@ -53,16 +56,23 @@ def plan_query(query: ParsedQuery, forms: Forms, corrections: dict[str, str] | N
     clauses = []
     for phrase in query.phrases:
         if len(phrase) > 1:
-            clauses.append(Clause((phrase,), weight=max(forms.weight([word]) for word in phrase)))
-            continue
-        word = phrase[0]
-        alternatives = [word, *sorted(forms.of(word) - {word})]
-        if word in corrections:
-            corrected = corrections[word]
-            alternatives += [corrected, *sorted(forms.of(corrected) - {corrected})]
-        unique = _one_per_token(alternatives)
-        clauses.append(Clause(tuple((each,) for each in unique), stop=word in STOP_WORDS, weight=forms.weight(unique)))
+            marks = frozenset(form for word in phrase for form in (word, *forms.of(word)))
+            clauses.append(Clause((phrase,), weight=max(forms.weight([word]) for word in phrase), marks=marks))
+        elif phrase[0] in corrections:
+            clauses.append(_word_clause(forms, phrase[0], corrections[phrase[0]]))
+        else:
+            clauses.append(forms.memo(("clause", phrase[0]), partial(_word_clause, forms, phrase[0])))
     return SearchPlan(tuple(clauses), tuple(query.replaced(corrections).words))
+
+
+def _word_clause(forms: Forms, word: str, corrected: str | None = None) -> Clause:
+    """A word's clause: the word as typed, then its other forms, then its correction's (one per indexed token)."""
+    alternatives = [word, *sorted(forms.of(word) - {word})]
+    if corrected is not None:
+        alternatives += [corrected, *sorted(forms.of(corrected) - {corrected})]
+    unique = _one_per_token(alternatives)
+    marks = frozenset(alternatives).union(*(forms.of(each) for each in unique))
+    return Clause(tuple((each,) for each in unique), stop=word in STOP_WORDS, weight=forms.weight(unique), marks=marks)
 
 
 def search(
@@ -90,8 +100,7 @@ def search(
         return SearchOutcome([], 0, _all_facets({}, facet_types), None)
     forms = speller.forms(connection, version)
     plan = plan_query(query, forms)
-    needing = [word for word in _content(plan) if word not in forms.frequencies and correctable(word)]
-    needing = [word for word in needing if not forms.of(word)]
+    needing = needing_correction(plan, forms)
     did_you_mean = None
     if needing:  # a word the index holds in no form cannot match as typed: correct it first
         if not correct:
@@ -102,6 +111,52 @@ def search(
             did_you_mean = query.replaced(corrections).display()
     # Every clause if any document holds them all, else the most of them: one request to the engine.
     results = backend.search(connection, plan, types, limit, offset, code, partial=None)
+    return answer(results, query, forms, did_you_mean, types=types, marks=marks, facet_types=facet_types)
+
+
+async def search_async(
+    pool: AsyncConnectionPool,
+    backend: AsyncSearchBackend,
+    forms: Forms,
+    text: str,
+    *,
+    types: list[str],
+    limit: int,
+    offset: int,
+    marks: tuple[str, str],
+    code: str | None = None,
+    facet_types: tuple[str, ...] = SEARCHABLE_TYPES,
+) -> SearchOutcome | None:
+    """`search` on the event loop, for an engine that answers asynchronously (PostgreSQL), with the lexicon's
+    forms already read: None when a word needs a typo correction (the caller runs `search` in a thread)."""
+    query = parse_query(text)
+    if not query.phrases:
+        return SearchOutcome([], 0, _all_facets({}, facet_types), None)
+    plan = plan_query(query, forms)
+    if needing_correction(plan, forms):
+        return None
+    results = await backend.search_async(pool, plan, types, limit, offset, code)
+    return answer(results, query, forms, None, types=types, marks=marks, facet_types=facet_types)
+
+
+def needing_correction(plan: SearchPlan, forms: Forms) -> list[str]:
+    """The plan's words that the index holds in no form and that a correction could replace."""
+    needing = [word for word in _content(plan) if word not in forms.frequencies and correctable(word)]
+    return [word for word in needing if not forms.of(word)]
+
+
+def answer(
+    results: EngineResults,
+    query: ParsedQuery,
+    forms: Forms,
+    did_you_mean: str | None,
+    *,
+    types: list[str],
+    marks: tuple[str, str],
+    facet_types: tuple[str, ...],
+) -> SearchOutcome:
+    """The outcome of the engine's `results`: how they match, and `did_you_mean` for a correction made, or for
+    words that matched only through a form one typo away."""
     if not results.facets:
         return _outcome(results, types, marks, None, facet_types, Match.NONE)
     if results.partial:

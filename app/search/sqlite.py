@@ -26,6 +26,7 @@ from app.search.interface import (
     Speller,
 )
 from app.search.query import Clause, SearchPlan, typed_twice
+from app.search.snippets import SUMMARY_SNIPPET_CHARACTERS
 from app.search.spelling import DifflibSpeller
 
 # Field weights for bm25, in the index's column order: a match in the name counts most, then the declared
@@ -37,9 +38,6 @@ TEXT_COLUMNS = "{name synonyms summary body}"
 """The article's words: what snippets show."""
 MATCH_COLUMNS = "{name synonyms summary body vocabulary}"
 SNIPPET_TOKENS = 16
-SUMMARY_SNIPPET_CHARACTERS = 160
-"""A hit found only by its vocabulary terms shows the start of its summary, unmarked (the terms are not the
-article's words)."""
 
 NAME_COLUMNS = "{name synonyms}"
 RANK_ALL_LIMIT = 500

@@ -16,7 +16,7 @@ from app.models.registry import ENTITY_KINDS, Registry
 from app.search.engines import search_backend
 from app.search.evaluation import RANKED, Answer
 from app.search.interface import searchable_types
-from app.search.service import SearchOutcome, search
+from app.search.service import SearchOutcome, search, search_async
 from app.search.suggest import SuggestIndex
 from app.services.catalog import Catalog
 from app.web.metrics import SEARCH
@@ -37,7 +37,9 @@ async def run_search(
 
     On the embedded engine a query that matches runs inline (an FTS query takes a fraction of a millisecond,
     less than a thread hop); one that needs typo correction, whose cost grows with the lexicon, runs in the
-    thread pool, so that it never holds up the event loop. A server database is always asked from the pool."""
+    thread pool, so that it never holds up the event loop. On PostgreSQL a query runs on the event loop, one
+    round trip on the search pool's asynchronous connections, once the lexicon is read; reading it and typo
+    corrections (more round trips) run in the thread pool."""
 
     def run(correct: bool = True) -> SearchOutcome | None:
         with state.engine.connect() as connection:
@@ -58,6 +60,10 @@ async def run_search(
             )
 
     started = time.perf_counter()
+    on_the_loop = state.search_pool is not None
+    if on_the_loop and (outcome := await _search_on_the_loop(state, text, types, limit, offset, marks, code)):
+        SEARCH.labels("search").observe(time.perf_counter() - started)
+        return outcome
     if state.engine.dialect.name == "sqlite" and (outcome := run(correct=False)) is not None:
         SEARCH.labels("search").observe(time.perf_counter() - started)
         return outcome
@@ -65,6 +71,35 @@ async def run_search(
     assert corrected is not None  # with correction allowed there is always an outcome
     SEARCH.labels("search").observe(time.perf_counter() - started)
     return corrected
+
+
+async def _search_on_the_loop(
+    state: State,
+    text: str,
+    types: list[str],
+    limit: int,
+    offset: int,
+    marks: tuple[str, str],
+    code: str | None,
+) -> SearchOutcome | None:
+    """The search on the event loop when the served version's forms are read and no word needs correcting;
+    else None."""
+    stamp = state.dataset_version.latest
+    forms = state.speller.loaded_forms(str(stamp.version)) if stamp is not None else None
+    if forms is None:
+        return None
+    return await search_async(
+        state.search_pool,
+        state.search_backend,
+        forms,
+        text,
+        types=types,
+        limit=limit,
+        offset=offset,
+        marks=marks,
+        code=code,
+        facet_types=state.searchable_types,
+    )
 
 
 async def run_suggest(state: State, prefix: str, *, types: list[str], limit: int) -> list[dict[str, Any]]:

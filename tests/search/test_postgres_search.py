@@ -1,0 +1,162 @@
+"""Search on PostgreSQL: one prepared statement per number of clauses, answered on the event loop from a pool of
+its own, with snippets made in Python; the same answers as the thread path, and no error when the server drops a
+connection."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import Engine, text
+
+from app.content.pipeline import seed
+from app.db import create_db_engine, create_search_pool
+from app.main import create_app
+from app.search.postgres import PostgresSearch, TrigramSpeller
+from app.search.query import parse_query
+from app.search.service import SearchOutcome, needing_correction, plan_query, search, search_async
+from app.settings import Settings
+from tests.api.helpers import assert_problem
+from tests.postgres import postgres_database
+
+JUDGMENTS = Path(__file__).parent / "judgments.yaml"
+
+
+@pytest.fixture(scope="module")
+def postgres_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """A seeded database of this module's own."""
+    with postgres_database() as url:
+        settings = Settings(database_url=url)
+        writer = create_db_engine(settings)
+        seed(writer, settings.seed_dir)
+        writer.dispose()
+        yield settings
+
+
+@pytest.fixture(scope="module")
+def serving(postgres_settings: Settings) -> Iterator[Engine]:
+    engine = create_db_engine(postgres_settings, read_only=True)
+    yield engine
+    engine.dispose()
+
+
+def queries() -> list[str]:
+    """The judged queries, and random three-word ones from the article's words (mostly partial matches)."""
+    judged = [entry["query"] for entry in yaml.safe_load(JUDGMENTS.read_text())]
+    words = sorted({word for query in judged for word in parse_query(query).words if len(word) > 3})
+    rng = random.Random(5)
+    return judged + [" ".join(rng.choice(words) for _ in range(3)) for _ in range(40)]
+
+
+def test_the_event_loop_path_answers_exactly_as_the_thread_path(postgres_settings: Settings, serving: Engine) -> None:
+    backend, speller = PostgresSearch(), TrigramSpeller()
+    with serving.connect() as connection:
+        forms = speller.forms(connection, "v")
+
+    async def on_the_loop(pool: AsyncConnectionPool, text_: str) -> SearchOutcome | None:
+        return await search_async(pool, backend, forms, text_, types=[], limit=10, offset=0, marks=("[", "]"))
+
+    async def run_all() -> list[SearchOutcome | None]:
+        pool = create_search_pool(postgres_settings)
+        assert pool is not None
+        await pool.open()
+        try:
+            return [await on_the_loop(pool, each) for each in queries()]
+        finally:
+            await pool.close()
+
+    looped = asyncio.run(run_all())
+    compared = 0
+    for each, answer in zip(queries(), looped, strict=True):
+        with serving.connect() as connection:
+            threaded = search(
+                connection, backend, speller, "v", each, types=[], limit=10, offset=0, marks=("[", "]")
+            )
+        if needing_correction(plan_query(parse_query(each), forms), forms):
+            assert answer is None, each  # corrected in the thread pool instead
+            continue
+        assert answer == threaded, each
+        compared += 1
+    assert compared > 60
+
+
+def test_a_statement_is_prepared_once_per_number_of_clauses(serving: Engine) -> None:
+    """Planning a new query cost more than running it: whatever its words, a query of three clauses reuses the
+    one statement its connection prepared."""
+    backend, speller = PostgresSearch(), TrigramSpeller()
+    rng = random.Random(8)
+    with serving.connect() as connection:
+        forms = speller.forms(connection, "v")
+        words = sorted(word for word in forms.frequencies if word.isalpha() and len(word) > 3)
+        for _ in range(30):
+            plan = plan_query(parse_query(" ".join(rng.sample(words, 3))), forms)
+            if len(plan.required) == 3:
+                backend.search(connection, plan, [], 20, 0, partial=None)
+        prepared = connection.execute(text("SELECT statement FROM pg_prepared_statements")).scalars().all()
+
+    searches = [statement for statement in prepared if "tsquery_any" in statement]
+    assert len(searches) == 1
+
+
+def test_snippets_mark_every_form_of_the_query_words(serving: Engine) -> None:
+    backend, speller = PostgresSearch(), TrigramSpeller()
+    with serving.connect() as connection:
+        forms = speller.forms(connection, "v")
+        results = backend.search(connection, plan_query(parse_query("amplification"), forms), [], 20, 0)
+
+    snippets = " ".join(hit.snippet for hit in results.hits)
+    assert "\x01amplifies\x02" in snippets  # the article's form: "PCR amplifies DNA sequences"
+    assert all("\x01" in hit.snippet for hit in results.hits if hit.type != "concept")
+
+
+@pytest.fixture
+def small_pool_app(postgres_settings: Settings) -> Iterator[TestClient]:
+    """An app whose search pool holds one connection and waits for it a fifth of a second at most."""
+    settings = postgres_settings.model_copy(update={"database_pool_size": 1, "database_pool_timeout": 0.2})
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        client.get("/v1/search", params={"q": "biopsy"})  # reads the lexicon: later searches run on the loop
+        yield client
+
+
+def test_a_search_waiting_past_the_pool_timeout_is_a_503_problem_then_recovers(small_pool_app: TestClient) -> None:
+    app: FastAPI = small_pool_app.app  # type: ignore[assignment]
+    pool: AsyncConnectionPool = app.state.search_pool
+    held = small_pool_app.portal.call(pool.getconn)  # type: ignore[union-attr]
+    try:
+        waiting = small_pool_app.get("/v1/search", params={"q": "liquid biopsy blood"})
+    finally:
+        small_pool_app.portal.call(pool.putconn, held)  # type: ignore[union-attr]
+    after = small_pool_app.get("/v1/search", params={"q": "liquid biopsy blood"})
+
+    assert_problem(waiting, 503)
+    assert waiting.headers["retry-after"] == "5"
+    assert after.status_code == 200
+    assert after.json()["items"]
+
+
+def test_a_search_connection_the_server_closed_is_replaced_without_an_error(
+    small_pool_app: TestClient, postgres_settings: Settings
+) -> None:
+    first = small_pool_app.get("/v1/search", params={"q": "circulating tumor dna"})
+    admin = create_db_engine(postgres_settings)
+    with admin.connect() as connection:
+        killed = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+        ).scalar_one()
+    admin.dispose()
+    again = small_pool_app.get("/v1/search", params={"q": "circulating tumor cells"})
+
+    assert killed >= 1
+    assert first.status_code == 200
+    assert again.status_code == 200
+    assert again.json()["items"]
