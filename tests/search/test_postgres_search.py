@@ -76,9 +76,7 @@ def test_the_event_loop_path_answers_exactly_as_the_thread_path(postgres_setting
     compared = 0
     for each, answer in zip(queries(), looped, strict=True):
         with serving.connect() as connection:
-            threaded = search(
-                connection, backend, speller, "v", each, types=[], limit=10, offset=0, marks=("[", "]")
-            )
+            threaded = search(connection, backend, speller, "v", each, types=[], limit=10, offset=0, marks=("[", "]"))
         if needing_correction(plan_query(parse_query(each), forms), forms):
             assert answer is None, each  # corrected in the thread pool instead
             continue
