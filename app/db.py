@@ -11,7 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from psycopg_pool import AsyncConnectionPool
+import asyncpg
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -69,29 +69,63 @@ def create_db_engine(settings: Settings, *, read_only: bool = False) -> Engine:
 def _serving_options(settings: Settings) -> str:
     """A serving connection's settings: read-only, and no statement outlives the request time limit, even one that
     started just before it."""
-    timeout_ms = max(1, round(settings.request_timeout * 1000))
-    return f"-c default_transaction_read_only=on -c statement_timeout={timeout_ms}"
+    return f"-c default_transaction_read_only=on -c statement_timeout={_statement_timeout_ms(settings)}"
 
 
-def create_search_pool(settings: Settings) -> AsyncConnectionPool | None:
-    """On PostgreSQL, the pool of asynchronous connections that searches run on without a thread (see
-    app/services/search.py); None on SQLite. Its connections are read-only and in autocommit: a search is one
-    statement, so it needs no BEGIN and no ROLLBACK, and no ping either (a connection the server closed fails its
-    query, which is asked again on another). It is opened by the app's lifespan, with as many connections at most
-    as the serving engine's pool."""
-    url = make_url(settings.database_url)
-    if url.get_backend_name() != "postgresql":
+def _statement_timeout_ms(settings: Settings) -> int:
+    return max(1, round(settings.request_timeout * 1000))
+
+
+class AsyncReadPool:
+    """PostgreSQL connections for work on the event loop (asyncpg), for the one path where a thread hop and
+    SQLAlchemy cost more than the statement: a new search. Read-only, with the serving engine's statement timeout;
+    no ping and no reset query around a statement (a search is one statement in autocommit, and a connection the
+    server closed fails its statement, which the caller asks again). Opened by the app's lifespan without
+    connecting, so that an unreachable server is found by the requests, as with the serving engine; at most as
+    many connections as the serving engine's pool, each waited for `database_pool_timeout` seconds at most."""
+
+    def __init__(self, settings: Settings) -> None:
+        url = make_url(settings.database_url)
+        self.dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.size = settings.database_pool_size
+        self.timeout = settings.database_pool_timeout
+        self.recycle = float(settings.database_pool_recycle) if settings.database_pool_recycle > 0 else 0.0
+        self.server_settings = {
+            "default_transaction_read_only": "on",
+            "statement_timeout": str(_statement_timeout_ms(settings)),
+        }
+        self._pool: asyncpg.Pool | None = None
+
+    async def open(self) -> None:
+        self._pool = await asyncpg.create_pool(
+            self.dsn,
+            min_size=0,
+            max_size=self.size,
+            max_inactive_connection_lifetime=self.recycle,
+            server_settings=self.server_settings,
+            reset=_keep_session,
+        )
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+    def acquire(self) -> Any:
+        """`async with pool.acquire() as connection:` a connection, waited for `timeout` seconds at most."""
+        assert self._pool is not None, "the pool is opened by the app's lifespan"
+        return self._pool.acquire(timeout=self.timeout)
+
+
+async def _keep_session(_connection: asyncpg.Connection) -> None:
+    """Nothing to reset between two statements: the session is never changed (asyncpg's default sends a query)."""
+
+
+def create_search_pool(settings: Settings) -> AsyncReadPool | None:
+    """On PostgreSQL, the pool that new searches run on without a thread (app/services/search.py); None on
+    SQLite."""
+    if make_url(settings.database_url).get_backend_name() != "postgresql":
         return None
-    return AsyncConnectionPool(
-        url.set(drivername="postgresql").render_as_string(hide_password=False),
-        min_size=1,
-        max_size=settings.database_pool_size,
-        timeout=settings.database_pool_timeout,
-        max_lifetime=float(settings.database_pool_recycle) if settings.database_pool_recycle > 0 else 3600.0,
-        kwargs={"autocommit": True, "options": _serving_options(settings)},
-        name="search",
-        open=False,
-    )
+    return AsyncReadPool(settings)
 
 
 def describe_url(database_url: str) -> str:

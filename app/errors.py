@@ -92,6 +92,12 @@ class ServiceUnavailableError(ProblemError):
     kind = "service-unavailable"
 
 
+class DatabaseUnavailableError(Exception):
+    """The database could not answer: unreachable, a connection lost, or none free within the pool's timeout. Raised
+    where a driver is used directly (SQLAlchemy's own errors say the same); answered as the 503 of an outage, or of
+    the time limit when that is what stopped the statement."""
+
+
 def shown(text: str, limit: int = 100) -> str:
     """Text from a request, cut for quoting in a detail (the full value is in `instance` or was the client's)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -89,7 +89,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     search_pool = app.state.search_pool = create_search_pool(settings)
     if search_pool is not None:
-        await search_pool.open(wait=False)  # connects in the background; a search waits for one at most the timeout
+        await search_pool.open()  # connects when a search first needs a connection
     app.state.search_backend = search_backend(app.state.engine.dialect.name, app.state.searchable_types)
     app.state.speller = app.state.search_backend.speller()
     app.state.suggester = Suggester()

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from app.db import AsyncReadPool
 from app.models.common import EntityType
 from app.models.registry import ENTITY_KINDS, Registry
 from app.search.forms import Forms
@@ -113,7 +113,7 @@ class AsyncSearchBackend(Protocol):
 
     async def search_async(
         self,
-        pool: AsyncConnectionPool,
+        pool: AsyncReadPool,
         plan: SearchPlan,
         types: list[str],
         limit: int,

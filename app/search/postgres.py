@@ -16,16 +16,19 @@ words, queried per unknown word, so no replica holds the lexicon in memory.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+import asyncpg
 import psycopg
-from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from app import deadline
+from app.db import AsyncReadPool
+from app.errors import DatabaseUnavailableError
 from app.search.forms import Forms, FormsCache
 from app.search.interface import (
     EXACT_NAME_BONUS,
@@ -101,27 +104,45 @@ class PostgresSearch:
 
     async def search_async(
         self,
-        pool: AsyncConnectionPool,
+        pool: AsyncReadPool,
         plan: SearchPlan,
         types: list[str],
         limit: int,
         offset: int,
         code: str | None = None,
     ) -> EngineResults:
-        """`search` with `partial=None`, on the event loop: one round trip on a pooled autocommit connection
-        (no ping, no BEGIN, no ROLLBACK). A connection the server closed (a restart, a terminated backend) is
-        found broken by the query itself, dropped, and the query asked once more on another one."""
+        """`search` with `partial=None`, on the event loop: one round trip on the asynchronous pool, the
+        statement prepared once per connection. A connection the server closed (a restart, a terminated backend)
+        is dropped and the statement asked once more on another; the database unreachable, or no connection free
+        in time, is a `DatabaseUnavailableError`."""
         statement, parameters = search_statement(plan, types, limit, offset, code, None)
+        numbered, names = _numbered(statement)
+        arguments = [parameters[name] for name in names]
         deadline.check()  # as the serving engine does before every statement
         for attempt in range(2):
-            async with pool.connection() as connection:
-                try:
-                    cursor = await connection.execute(statement, parameters, prepare=True)
-                    return search_results(await cursor.fetchall(), plan)
-                except psycopg.OperationalError:
-                    if attempt or not connection.broken:
-                        raise
+            try:
+                async with pool.acquire() as connection:
+                    rows = await connection.fetch(numbered, *arguments)
+                return search_results(rows, plan)
+            except (asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError) as error:
+                if attempt:
+                    raise DatabaseUnavailableError(str(error)) from error
+            except (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresError) as error:
+                raise DatabaseUnavailableError(str(error)) from error
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+@lru_cache(maxsize=MAX_TERMS)
+def _numbered(statement: str) -> tuple[str, tuple[str, ...]]:
+    """The statement with asyncpg's `$n` placeholders, and the parameters' names in their order."""
+    names: list[str] = []
+
+    def number(match: re.Match[str]) -> str:
+        if match.group(1) not in names:
+            names.append(match.group(1))
+        return f"${names.index(match.group(1)) + 1}"
+
+    return re.sub(r"%\((\w+)\)s", number, statement), tuple(names)
 
 
 SEPARATOR = "|"
@@ -133,7 +154,7 @@ def _clause(index: int) -> str:
     """Clause `index`'s tsquery: any of its alternatives (each a phrase), in either configuration."""
     return (
         "(SELECT tsquery_any(phraseto_tsquery('english', a) || phraseto_tsquery('simple', a))"
-        f" FROM unnest(string_to_array(%(c{index})s, '{SEPARATOR}')) AS a)"
+        f" FROM unnest(string_to_array(CAST(%(c{index})s AS text), '{SEPARATOR}')) AS a)"
     )
 
 
@@ -146,12 +167,14 @@ def _statement_text(clauses: int) -> str:
     # The forms as typed, ranked again: ts_rank counts a repeated operand once, so the reader's own word is
     # preferred to its other forms by a second rank over it alone (SQLite repeats the phrase instead).
     typed = " || ".join(
-        f"(phraseto_tsquery('english', %(t{index})s) || phraseto_tsquery('simple', %(t{index})s))" for index in indexes
+        f"(phraseto_tsquery('english', CAST(%(t{index})s AS text))"
+        f" || phraseto_tsquery('simple', CAST(%(t{index})s AS text)))"
+        for index in indexes
     )
     anyone = " || ".join(f"c.q{index}" for index in indexes)
     every = " && ".join(f"c.q{index}" for index in indexes)
     counted = " + ".join(f"(i.document @@ q.q{index})::int" for index in indexes)
-    weighted = " + ".join(f"%(w{index})s * (i.document @@ q.q{index})::int" for index in indexes)
+    weighted = " + ".join(f"CAST(%(w{index})s AS float8) * (i.document @@ q.q{index})::int" for index in indexes)
     kept = ", ".join(f"q{index}" for index in indexes)
     return (
         f"WITH c AS MATERIALIZED (SELECT {each}),"
@@ -160,17 +183,20 @@ def _statement_text(clauses: int) -> str:
         f"  SELECT i.id, i.type, {counted} AS matched, {weighted} AS weighted,"
         f"    ts_rank('{RANK_WEIGHTS}', i.document, q.anyone) + ts_rank('{RANK_WEIGHTS}', i.document, q.typed)"
         "    + CASE WHEN i.id IN (SELECT document_id FROM search_name"
-        f"      WHERE key = ANY(string_to_array(%(keys)s, '{SEPARATOR}')))"
+        f"      WHERE key = ANY(string_to_array(CAST(%(keys)s AS text), '{SEPARATOR}')))"
         f"      THEN {EXACT_NAME_BONUS} WHEN i.heading @@ q.every THEN {HEADING_BONUS} ELSE 0 END AS score"
         "   FROM search_index AS i, q"
-        "   WHERE i.document @@ CASE WHEN %(mode)s = 'all' THEN q.every ELSE q.anyone END"
+        "   WHERE i.document @@ CASE WHEN CAST(%(mode)s AS text) = 'all' THEN q.every ELSE q.anyone END"
         "   AND (CAST(%(code)s AS text) IS NULL OR CAST(%(code)s AS text) = ANY(i.codes))),"
         " best AS (SELECT coalesce(max(matched), 0) AS most FROM matches),"
         " kept AS (SELECT m.* FROM matches AS m, best"
-        "   WHERE %(mode)s = 'partial' OR m.matched = %(clauses)s OR (%(mode)s = 'auto' AND best.most < %(clauses)s)),"
+        "   WHERE CAST(%(mode)s AS text) = 'partial' OR m.matched = CAST(%(clauses)s AS int)"
+        "   OR (CAST(%(mode)s AS text) = 'auto' AND best.most < CAST(%(clauses)s AS int))),"
         " page AS (SELECT * FROM kept"
-        f"   WHERE %(types)s = '' OR kept.type = ANY(string_to_array(%(types)s, '{SEPARATOR}'))"
-        "   ORDER BY matched DESC, weighted DESC, score DESC, id LIMIT %(limit)s OFFSET %(offset)s)"
+        "   WHERE CAST(%(types)s AS text) = ''"
+        f"   OR kept.type = ANY(string_to_array(CAST(%(types)s AS text), '{SEPARATOR}'))"
+        "   ORDER BY matched DESC, weighted DESC, score DESC, id"
+        "   LIMIT CAST(%(limit)s AS int) OFFSET CAST(%(offset)s AS int))"
         " SELECT 0 AS part, type, count(*) AS hits, NULL AS slug, NULL AS name, NULL AS href, 0 AS score,"
         "   NULL AS summary, NULL AS body, 0 AS matched, 0 AS weighted, 0 AS id, (SELECT most FROM best) AS most"
         " FROM kept GROUP BY type"

@@ -9,9 +9,9 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Connection
 
+from app.db import AsyncReadPool
 from app.search.forms import STOP_WORDS, Forms, indexed_as
 from app.search.interface import (
     MARK_CLOSE,
@@ -115,7 +115,7 @@ def search(
 
 
 async def search_async(
-    pool: AsyncConnectionPool,
+    pool: AsyncReadPool,
     backend: AsyncSearchBackend,
     forms: Forms,
     text: str,

@@ -13,7 +13,6 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field
@@ -24,7 +23,14 @@ from starlette.routing import Match
 
 from app import deadline
 from app.deadline import DeadlineExceeded
-from app.errors import InvalidParam, InvalidParametersError, MovedError, ProblemError, shown
+from app.errors import (
+    DatabaseUnavailableError,
+    InvalidParam,
+    InvalidParametersError,
+    MovedError,
+    ProblemError,
+    shown,
+)
 from app.web.request_id import request_id_of
 from app.web.responses import PROBLEM_MEDIA_TYPE, dump_json
 
@@ -136,9 +142,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(OperationalError, _on_database_unavailable)
     app.add_exception_handler(DBAPIError, _on_database_unavailable)
-    # The same, raised by psycopg itself where the search runs on its asynchronous pool (no SQLAlchemy there).
-    app.add_exception_handler(psycopg.DataError, _on_data_error)
-    app.add_exception_handler(psycopg.Error, _on_database_unavailable)
+    app.add_exception_handler(DatabaseUnavailableError, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -13,11 +13,10 @@ import pytest
 import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from psycopg_pool import AsyncConnectionPool
 from sqlalchemy import Engine, text
 
 from app.content.pipeline import seed
-from app.db import create_db_engine, create_search_pool
+from app.db import AsyncReadPool, create_db_engine, create_search_pool
 from app.main import create_app
 from app.search.postgres import PostgresSearch, TrigramSpeller
 from app.search.query import parse_query
@@ -60,7 +59,7 @@ def test_the_event_loop_path_answers_exactly_as_the_thread_path(postgres_setting
     with serving.connect() as connection:
         forms = speller.forms(connection, "v")
 
-    async def on_the_loop(pool: AsyncConnectionPool, text_: str) -> SearchOutcome | None:
+    async def on_the_loop(pool: AsyncReadPool, text_: str) -> SearchOutcome | None:
         return await search_async(pool, backend, forms, text_, types=[], limit=10, offset=0, marks=("[", "]"))
 
     async def run_all() -> list[SearchOutcome | None]:
@@ -125,12 +124,15 @@ def small_pool_app(postgres_settings: Settings) -> Iterator[TestClient]:
 
 def test_a_search_waiting_past_the_pool_timeout_is_a_503_problem_then_recovers(small_pool_app: TestClient) -> None:
     app: FastAPI = small_pool_app.app  # type: ignore[assignment]
-    pool: AsyncConnectionPool = app.state.search_pool
-    held = small_pool_app.portal.call(pool.getconn)  # type: ignore[union-attr]
+    pool: AsyncReadPool = app.state.search_pool
+    portal = small_pool_app.portal
+    assert portal is not None
+    holding = pool.acquire()
+    portal.call(holding.__aenter__)  # the pool's one connection, held by someone else
     try:
         waiting = small_pool_app.get("/v1/search", params={"q": "liquid biopsy blood"})
     finally:
-        small_pool_app.portal.call(pool.putconn, held)  # type: ignore[union-attr]
+        portal.call(holding.__aexit__, None, None, None)
     after = small_pool_app.get("/v1/search", params={"q": "liquid biopsy blood"})
 
     assert_problem(waiting, 503)
