@@ -45,7 +45,11 @@ class Settings(BaseSettings):
         description="Folder holding the verbatim source article and the curated content files.",
     )
     database_echo: bool = Field(default=False, description="Log every SQL statement.")
-    database_pool_size: int = Field(default=5, ge=1, description="Connections kept open per process (PostgreSQL).")
+    database_pool_size: int = Field(
+        default=5,
+        ge=1,
+        description="Connections kept open per process (PostgreSQL); new searches have a pool of their own of this size.",
+    )
     database_max_overflow: int = Field(default=10, ge=0, description="Extra connections allowed under load.")
     database_pool_timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for a free connection.")
     database_pool_recycle: int = Field(default=1800, ge=-1, description="Reopen connections older than this (s).")

@@ -5,6 +5,8 @@ single-flight and never waits behind request work."""
 
 from __future__ import annotations
 
+import asyncio
+
 import contextvars
 import threading
 import time
@@ -14,13 +16,14 @@ from pathlib import Path
 
 import anyio
 import anyio.to_thread
+import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from app import deadline
 from app.dataset_version import DatasetStamp, DatasetVersionCache
-from app.db import create_db_engine
+from app.db import AsyncReadPool, create_db_engine, create_search_pool
 from app.deadline import DeadlineExceeded
 from app.settings import Settings
 from tests.api.helpers import assert_problem
@@ -79,6 +82,32 @@ def test_postgresql_stops_a_statement_at_the_request_time_limit() -> None:
                 connection.execute(text("SELECT pg_sleep(5)"))
         finally:
             engine.dispose()
+
+
+def test_the_postgresql_search_pool_stops_a_statement_at_the_time_limit_and_cannot_write() -> None:
+    """The asynchronous pool that new PostgreSQL searches use has the serving engine's limits."""
+
+    async def ask(pool: AsyncReadPool, statement: str) -> str:
+        try:
+            async with pool.acquire() as connection:
+                await connection.fetch(statement)
+        except asyncpg.PostgresError as error:
+            return type(error).__name__
+        return "answered"
+
+    async def both(url: str) -> list[str]:
+        pool = create_search_pool(Settings(database_url=url, request_timeout=0.2))
+        assert pool is not None
+        await pool.open()
+        try:
+            return [await ask(pool, "SELECT pg_sleep(5)"), await ask(pool, "CREATE TABLE written (id int)")]
+        finally:
+            await pool.close()
+
+    with postgres_database() as url:
+        outcomes = asyncio.run(both(url))
+
+    assert outcomes == ["QueryCanceledError", "ReadOnlySQLTransactionError"]
 
 
 def test_a_search_whose_spelling_work_outlives_the_limit_is_a_503(tmp_path: Path) -> None:
