@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(
         default=5,
         ge=1,
-        description="Connections kept open per process (PostgreSQL); new searches have a pool of their own of this size.",
+        description="Connections kept open per process (PostgreSQL); new searches have a pool of this size too.",
     )
     database_max_overflow: int = Field(default=10, ge=0, description="Extra connections allowed under load.")
     database_pool_timeout: float = Field(default=5.0, gt=0, description="Seconds to wait for a free connection.")

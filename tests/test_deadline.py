@@ -6,7 +6,6 @@ single-flight and never waits behind request work."""
 from __future__ import annotations
 
 import asyncio
-
 import contextvars
 import threading
 import time
