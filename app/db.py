@@ -6,6 +6,7 @@ writes, through an engine of its own.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 from pathlib import Path
@@ -95,8 +96,10 @@ class AsyncReadPool:
             "statement_timeout": str(_statement_timeout_ms(settings)),
         }
         self._pool: asyncpg.Pool | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def open(self) -> None:
+        self._loop = asyncio.get_running_loop()
         self._pool = await asyncpg.create_pool(
             self.dsn,
             min_size=0,
@@ -109,6 +112,15 @@ class AsyncReadPool:
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.close()
+
+    def serves_this_loop(self) -> bool:
+        """Whether the running event loop is the one the pool was opened on: asyncpg's connections belong to it (a
+        server runs one loop per process; an app driven from other loops, as by a test client without its
+        lifespan, has its searches take the thread path instead)."""
+        try:
+            return self._pool is not None and asyncio.get_running_loop() is self._loop
+        except RuntimeError:
+            return False
 
     def acquire(self) -> Any:
         """`async with pool.acquire() as connection:` a connection, waited for `timeout` seconds at most."""

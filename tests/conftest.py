@@ -64,17 +64,26 @@ def api_settings(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def api_app(api_settings: Settings) -> Iterator[FastAPI]:
-    """One app for all read tests; sharing it is safe because its serving engine cannot write."""
-    app = create_app(api_settings)
-    with TestClient(app):
-        yield app
+def api_lifespan(api_settings: Settings) -> Iterator[TestClient]:
+    """One app for all read tests, its lifespan running; sharing it is safe because its serving engine cannot
+    write."""
+    with TestClient(create_app(api_settings)) as lifespan:
+        yield lifespan
+
+
+@pytest.fixture(scope="session")
+def api_app(api_lifespan: TestClient) -> FastAPI:
+    app: FastAPI = api_lifespan.app  # type: ignore[assignment]
+    return app
 
 
 @pytest.fixture
-def client(api_app: FastAPI) -> Iterator[TestClient]:
-    """A client of the shared, seeded app (its lifespan already runs: the client does not start another)."""
-    client = TestClient(api_app)
+def client(api_lifespan: TestClient) -> Iterator[TestClient]:
+    """A client of the shared, seeded app (its lifespan already runs: the client does not start another). Its
+    requests run on the app's own event loop, as under a server: the PostgreSQL search pool's connections belong
+    to that loop."""
+    client = TestClient(api_lifespan.app)
+    client.portal = api_lifespan.portal
     yield client
     client.close()
 

@@ -196,7 +196,7 @@ def _statement_text(clauses: int) -> str:
         "   WHERE CAST(%(types)s AS text) = ''"
         f"   OR kept.type = ANY(string_to_array(CAST(%(types)s AS text), '{SEPARATOR}'))"
         "   ORDER BY matched DESC, weighted DESC, score DESC, id"
-        "   LIMIT CAST(%(limit)s AS int) OFFSET CAST(%(offset)s AS int))"
+        "   LIMIT CAST(%(limit)s AS bigint) OFFSET CAST(%(offset)s AS bigint))"
         " SELECT 0 AS part, type, count(*) AS hits, NULL AS slug, NULL AS name, NULL AS href, 0 AS score,"
         "   NULL AS summary, NULL AS body, 0 AS matched, 0 AS weighted, 0 AS id, (SELECT most FROM best) AS most"
         " FROM kept GROUP BY type"

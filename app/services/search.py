@@ -82,11 +82,11 @@ async def _search_on_the_loop(
     marks: tuple[str, str],
     code: str | None,
 ) -> SearchOutcome | None:
-    """The search on the event loop when the served version's forms are read and no word needs correcting;
-    else None."""
+    """The search on the event loop when the served version's forms are read, no word needs correcting and the
+    loop is the search pool's; else None."""
     stamp = state.dataset_version.latest
     forms = state.speller.loaded_forms(str(stamp.version)) if stamp is not None else None
-    if forms is None:
+    if forms is None or not state.search_pool.serves_this_loop():
         return None
     return await search_async(
         state.search_pool,

@@ -160,3 +160,16 @@ def test_a_search_connection_the_server_closed_is_replaced_without_an_error(
     assert first.status_code == 200
     assert again.status_code == 200
     assert again.json()["items"]
+
+
+def test_a_search_from_another_event_loop_answers_the_same_through_the_thread_path(small_pool_app: TestClient) -> None:
+    """asyncpg's connections belong to the loop that opened the pool; an app driven from other loops (a test client
+    without its lifespan, here: a new loop per request) searches in the thread pool instead, with the same answer."""
+    elsewhere = TestClient(small_pool_app.app)
+    query = {"q": "immune evasion dormancy"}
+
+    from_its_loop = small_pool_app.get("/v1/search", params={**query, "limit": 7})
+    from_another = elsewhere.get("/v1/search", params={**query, "limit": 6})
+
+    assert from_another.status_code == 200
+    assert from_another.json()["items"] == from_its_loop.json()["items"][:6]
