@@ -7,8 +7,10 @@ writes, through an engine of its own.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session
 
 from app import deadline
+from app.errors import DatabaseUnavailableError
 from app.models import DatasetInfo
 from app.settings import Settings
 
@@ -77,19 +80,67 @@ def _statement_timeout_ms(settings: Settings) -> int:
     return max(1, round(settings.request_timeout * 1000))
 
 
+LIBPQ_ONLY_PARAMETERS = frozenset(
+    {
+        "connect_timeout",
+        "keepalives",
+        "keepalives_idle",
+        "keepalives_interval",
+        "keepalives_count",
+        "tcp_user_timeout",
+        "client_encoding",
+        "fallback_application_name",
+        "channel_binding",
+        "gssencmode",
+        "requirepeer",
+        "sslcompression",
+        "sslsni",
+        "hostaddr",
+        "load_balance_hosts",
+        "require_auth",
+    }
+)
+"""Query parameters of a PostgreSQL URL that libpq (psycopg) understands and asyncpg does not: asyncpg would send
+them to the server as settings, which refuses them. `connect_timeout` becomes asyncpg's own; the others tune the
+client's socket or authentication and are left to psycopg's connections."""
+
+LOST_CONNECTION = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    asyncpg.AdminShutdownError,
+    ConnectionError,
+)
+"""A connection the server closed (a restart, a failover, a terminated backend), found by the statement itself,
+possibly half-way (asyncpg then reports an operation in progress): worth one more try on another connection."""
+
+UNAVAILABLE = (
+    *LOST_CONNECTION,
+    OSError,
+    TimeoutError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.exceptions.InsufficientResourcesError,
+)
+"""The database cannot answer now: unreachable, refusing connections, out of them, shutting down, or the statement
+stopped at the time limit. Any other error is a fault of the statement and stays one (a 500)."""
+
+
 class AsyncReadPool:
     """PostgreSQL connections for work on the event loop (asyncpg), for the one path where a thread hop and
     SQLAlchemy cost more than the statement: a new search. Read-only, with the serving engine's statement timeout;
-    no ping and no reset query around a statement (a search is one statement in autocommit, and a connection the
-    server closed fails its statement, which the caller asks again). Opened by the app's lifespan without
+    no ping and no reset query around a statement (a search is one statement in autocommit; a connection the
+    server closed fails its statement, which is asked again on another). Opened by the app's lifespan without
     connecting, so that an unreachable server is found by the requests, as with the serving engine; at most as
     many connections as the serving engine's pool, each waited for `database_pool_timeout` seconds at most."""
 
     def __init__(self, settings: Settings) -> None:
         url = make_url(settings.database_url)
+        self.connect_timeout = float(url.query.get("connect_timeout") or 60)  # type: ignore[arg-type]  # asyncpg's default
+        url = url.difference_update_query(LIBPQ_ONLY_PARAMETERS)
         self.dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.size = settings.database_pool_size
         self.timeout = settings.database_pool_timeout
+        self.release_timeout = settings.request_timeout
         self.recycle = float(settings.database_pool_recycle) if settings.database_pool_recycle > 0 else 0.0
         self.server_settings = {
             "default_transaction_read_only": "on",
@@ -107,6 +158,7 @@ class AsyncReadPool:
             max_inactive_connection_lifetime=self.recycle,
             server_settings=self.server_settings,
             reset=_keep_session,
+            timeout=self.connect_timeout,
         )
 
     async def close(self) -> None:
@@ -123,9 +175,34 @@ class AsyncReadPool:
             return False
 
     def acquire(self) -> Any:
-        """`async with pool.acquire() as connection:` a connection, waited for `timeout` seconds at most."""
+        """`async with pool.acquire() as connection:` a connection of the pool, waited for `timeout` seconds at
+        most (to hold one; statements go through `fetch`)."""
         assert self._pool is not None, "the pool is opened by the app's lifespan"
         return self._pool.acquire(timeout=self.timeout)
+
+    async def fetch(self, statement: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:
+        """The statement's rows, on a connection of the pool: a lost connection is dropped and the statement
+        asked once more on another; the database unable to answer is a `DatabaseUnavailableError`."""
+        for attempt in range(2):
+            try:
+                return await self._fetch_once(statement, arguments)
+            except LOST_CONNECTION as error:
+                if attempt:
+                    raise DatabaseUnavailableError(str(error)) from error
+            except UNAVAILABLE as error:
+                raise DatabaseUnavailableError(str(error)) from error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _fetch_once(self, statement: str, arguments: Sequence[Any]) -> list[asyncpg.Record]:
+        assert self._pool is not None, "the pool is opened by the app's lifespan"
+        connection = await self._pool.acquire(timeout=self.timeout)
+        try:
+            return await connection.fetch(statement, *arguments)
+        finally:
+            # Given the time limit, not the pool's wait (a cancelled statement may take a moment to stop). A
+            # connection that fails its release is closed by the pool: the rows already read still answer.
+            with contextlib.suppress(*UNAVAILABLE):
+                await self._pool.release(connection, timeout=self.release_timeout)
 
 
 async def _keep_session(_connection: asyncpg.Connection) -> None:

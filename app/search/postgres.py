@@ -21,14 +21,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-import asyncpg
 import psycopg
 from sqlalchemy import Connection, text
 from sqlmodel import Session
 
 from app import deadline
 from app.db import AsyncReadPool
-from app.errors import DatabaseUnavailableError
 from app.search.forms import Forms, FormsCache
 from app.search.interface import (
     EXACT_NAME_BONUS,
@@ -111,25 +109,13 @@ class PostgresSearch:
         offset: int,
         code: str | None = None,
     ) -> EngineResults:
-        """`search` with `partial=None`, on the event loop: one round trip on the asynchronous pool, the
-        statement prepared once per connection. A connection the server closed (a restart, a terminated backend)
-        is dropped and the statement asked once more on another; the database unreachable, or no connection free
-        in time, is a `DatabaseUnavailableError`."""
+        """`search` with `partial=None`, on the event loop: one round trip on the asynchronous pool (which asks
+        again on a lost connection), the statement prepared once per connection."""
         statement, parameters = search_statement(plan, types, limit, offset, code, None)
         numbered, names = _numbered(statement)
         arguments = [parameters[name] for name in names]
         deadline.check()  # as the serving engine does before every statement
-        for attempt in range(2):
-            try:
-                async with pool.acquire() as connection:
-                    rows = await connection.fetch(numbered, *arguments)
-                return search_results(rows, plan)
-            except (asyncpg.ConnectionDoesNotExistError, asyncpg.AdminShutdownError) as error:
-                if attempt:
-                    raise DatabaseUnavailableError(str(error)) from error
-            except (OSError, TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresError) as error:
-                raise DatabaseUnavailableError(str(error)) from error
-        raise AssertionError("unreachable")  # pragma: no cover
+        return search_results(await pool.fetch(numbered, arguments), plan)
 
 
 @lru_cache(maxsize=MAX_TERMS)
