@@ -12,8 +12,8 @@ import app.models  # noqa: F401  (registers every table on the metadata)
 target_metadata = SQLModel.metadata
 
 DERIVED_PREFIXES = ("search_fts", "search_index", "search_term_trgm")
-"""Built by the search backend at each seed (FTS5 tables, the tsvector table, the trigram index), not by
-migrations: they are derived from `search_document`/`search_term` and rebuilt with them."""
+"""Built by the search backend at each seed (FTS5 tables, the tsvector table; the trigram index of earlier versions),
+not by migrations: they are derived from `search_document`/`search_term` and rebuilt with them."""
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

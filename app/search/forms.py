@@ -143,24 +143,6 @@ class Forms:
         return frozenset()
 
 
-class FormsCache:
-    """The forms of the served dataset's lexicon (`search_term`), read once per dataset version."""
-
-    def __init__(self) -> None:
-        self._current: Forms | None = None
-
-    def loaded(self, version: str) -> Forms | None:
-        """The forms of `version` if they are read already (no database needed), else None."""
-        current = self._current
-        return current if current is not None and current.version == version else None
-
-    def get(self, connection: Connection, version: str) -> Forms:
-        current = self._current
-        if current is None or current.version != version:
-            current = self._current = load_forms(connection, version)
-        return current
-
-
 def load_forms(connection: Connection, version: str) -> Forms:
     """The served dataset's lexicon (`search_term`) and document count, as forms."""
     frequencies: dict[str, int] = {row.term: row.documents for row in connection.execute(select(SearchTerm))}

@@ -65,6 +65,9 @@ class Speller(Protocol):
     def forms(self, connection: Connection, version: str) -> Forms:
         """The indexed words' families of forms (read once per dataset version)."""
 
+    def loaded_forms(self, version: str) -> Forms | None:
+        """The forms of `version` if they are read already (no database needed), else None."""
+
 
 EXACT_NAME_BONUS = 100.0
 """Added to the score of a hit that answers to the query as a name, abbreviation or synonym: it ranks first."""

@@ -10,8 +10,9 @@ A search is one prepared statement (its text depends only on the number of claus
 0009, joins a clause's forms), and its snippets are made in Python from the page's text (app/search/snippets.py):
 `ts_headline` parsed every hit's whole text again and cost more than the search.
 
-Typo suggestions use pg_trgm (the extension comes with migration 0002): a trigram GIN index on the lexicon's
-words, queried per unknown word, so no replica holds the lexicon in memory.
+Typo corrections are SQLite's (app/search/spelling.py: difflib over the lexicon, which every replica holds in memory
+anyway for the word forms), so both engines correct the same words the same way; the pg_trgm index of earlier
+versions is dropped at the next seed.
 """
 
 from __future__ import annotations
@@ -27,26 +28,19 @@ from sqlmodel import Session
 
 from app import deadline
 from app.db import AsyncReadPool
-from app.search.forms import Forms, FormsCache
 from app.search.interface import (
     EXACT_NAME_BONUS,
     HEADING_BONUS,
     EngineResults,
     RawHit,
     Speller,
-    close_enough,
-    correctable,
 )
 from app.search.query import MAX_TERMS, SearchPlan
 from app.search.snippets import SUMMARY_SNIPPET_CHARACTERS, document_text, highlight
+from app.search.spelling import DifflibSpeller
 
 # ts_rank's weights are given for D, C, B, A; in the ratio of the SQLite backend's 1 : 4 : 10 : 20.
 RANK_WEIGHTS = "{0.05, 0.2, 0.5, 1.0}"
-TRIGRAM_CUTOFF = 0.5
-"""Lowest pg_trgm similarity accepted as a correction ("immunohistochemestry" scores 0.78 against the right word,
-"prognsis" 0.58, unrelated words near 0)."""
-CANDIDATES = 5
-"""The most similar words considered; the first that is `close_enough` (one or two edits) is the correction."""
 
 _VECTOR = " || ".join(
     f"setweight(to_tsvector('{config}', coalesce({column}, '')), '{weight}')"
@@ -72,12 +66,12 @@ class PostgresSearch:
         session.execute(text("ALTER TABLE search_index ADD PRIMARY KEY (id)"))
         session.execute(text("CREATE INDEX search_index_document ON search_index USING GIN (document)"))
         session.execute(
-            text("CREATE INDEX IF NOT EXISTS search_term_trgm ON search_term USING GIN (term gin_trgm_ops)")
+            text("DROP INDEX IF EXISTS search_term_trgm")  # corrections no longer ask the database
         )
 
     def speller(self) -> Speller:
-        """pg_trgm similarity over `search_term`, answered by the database."""
-        return TrigramSpeller()
+        """SQLite's: difflib over the lexicon in memory (the same corrections on both engines)."""
+        return DifflibSpeller()
 
     def search(
         self,
@@ -227,38 +221,3 @@ def search_results(rows: Sequence[Any], plan: SearchPlan) -> EngineResults:
         hits.append(RawHit(type=row[1], slug=row[3], name=name, href=row[5], score=float(row[6]), snippet=snippet))
     most = rows[0][12] if rows else 0
     return EngineResults(hits=hits, facets=facets, partial=bool(facets) and most < len(plan.required))
-
-
-class TrigramSpeller:
-    """The most similar indexed word by trigram similarity (ties go to the commoner word)."""
-
-    def __init__(self) -> None:
-        self._forms = FormsCache()
-
-    def forms(self, connection: Connection, version: str) -> Forms:
-        """The lexicon's families of forms, read once per dataset version (the lexicon is the article's and the
-        vocabulary's words: a few thousand at most, even at 100k synthetic entities)."""
-        return self._forms.get(connection, version)
-
-    def loaded_forms(self, version: str) -> Forms | None:
-        """The forms of `version` if they are read already, for a search that runs without a `Connection`."""
-        return self._forms.loaded(version)
-
-    def corrections(self, connection: Connection, version: str, words: list[str]) -> dict[str, str]:
-        """Each word (one the lexicon lacks: the caller has checked, in memory) is matched with `%` (the trigram
-        index) and kept only above the cutoff and one or two edits away."""
-        found: dict[str, str] = {}
-        for word in sorted({word for word in words if correctable(word)}):
-            rows = connection.execute(
-                text(
-                    "SELECT term, similarity(term, :word) AS score FROM search_term WHERE term % :word "
-                    "ORDER BY score DESC, documents DESC, term LIMIT :candidates"
-                ),
-                {"word": word, "candidates": CANDIDATES},
-            ).all()
-            chosen = next(
-                (row.term for row in rows if row.score >= TRIGRAM_CUTOFF and close_enough(word, row.term)), None
-            )
-            if chosen is not None and chosen != word:  # an indexed word is its own best match: never "corrected"
-                found[word] = chosen
-        return found

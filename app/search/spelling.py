@@ -1,5 +1,5 @@
-"""Typo correction in process: the served dataset's lexicon, matched with difflib (the embedded engine's speller;
-PostgreSQL's uses pg_trgm, in app/search/postgres.py)."""
+"""Typo correction in process: the served dataset's lexicon, matched with difflib, on both engines (every replica
+holds the lexicon in memory for the word forms anyway, so SQLite and PostgreSQL correct the same words alike)."""
 
 from __future__ import annotations
 
@@ -55,10 +55,8 @@ class Lexicon:
 
 
 class DifflibSpeller:
-    """In-process spelling over the served dataset's lexicon, reloaded when the dataset version changes.
-
-    Suits the embedded engine: the lexicon is read once per version and matched in memory.
-    """
+    """In-process spelling over the served dataset's lexicon, reloaded when the dataset version changes: read once
+    per version and matched in memory."""
 
     def __init__(self) -> None:
         self._current: Lexicon | None = None
@@ -76,3 +74,8 @@ class DifflibSpeller:
 
     def forms(self, connection: Connection, version: str) -> Forms:
         return self.lexicon(connection, version).forms
+
+    def loaded_forms(self, version: str) -> Forms | None:
+        """The forms of `version` if they are read already, for a search that runs without a `Connection`."""
+        current = self._current
+        return current.forms if current is not None and current.version == version else None

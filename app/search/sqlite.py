@@ -124,7 +124,7 @@ class SQLiteSearch:
             raise ValueError("search documents must be written type after type (one range of ids per type)")
 
     def speller(self) -> Speller:
-        """The lexicon in memory, matched with difflib: the embedded engine has no trigram index."""
+        """The lexicon in memory, matched with difflib (PostgreSQL's too)."""
         return DifflibSpeller()
 
     def search(

@@ -22,9 +22,10 @@ from sqlalchemy import Engine, text
 from app.content.pipeline import seed
 from app.db import AsyncReadPool, create_db_engine, create_search_pool
 from app.main import create_app
-from app.search.postgres import PostgresSearch, TrigramSpeller
+from app.search.postgres import PostgresSearch
 from app.search.query import parse_query
 from app.search.service import SearchOutcome, needing_correction, plan_query, search, search_async
+from app.search.spelling import DifflibSpeller
 from app.settings import Settings
 from tests.api.helpers import assert_problem
 from tests.postgres import postgres_database
@@ -59,7 +60,7 @@ def queries() -> list[str]:
 
 
 def test_the_event_loop_path_answers_exactly_as_the_thread_path(postgres_settings: Settings, serving: Engine) -> None:
-    backend, speller = PostgresSearch(), TrigramSpeller()
+    backend, speller = PostgresSearch(), DifflibSpeller()
     with serving.connect() as connection:
         forms = speller.forms(connection, "v")
 
@@ -91,7 +92,7 @@ def test_the_event_loop_path_answers_exactly_as_the_thread_path(postgres_setting
 def test_a_statement_is_prepared_once_per_number_of_clauses(serving: Engine) -> None:
     """Planning a new query cost more than running it: whatever its words, a query of three clauses reuses the
     one statement its connection prepared."""
-    backend, speller = PostgresSearch(), TrigramSpeller()
+    backend, speller = PostgresSearch(), DifflibSpeller()
     rng = random.Random(8)
     with serving.connect() as connection:
         forms = speller.forms(connection, "v")
@@ -107,7 +108,7 @@ def test_a_statement_is_prepared_once_per_number_of_clauses(serving: Engine) -> 
 
 
 def test_snippets_mark_every_form_of_the_query_words(serving: Engine) -> None:
-    backend, speller = PostgresSearch(), TrigramSpeller()
+    backend, speller = PostgresSearch(), DifflibSpeller()
     with serving.connect() as connection:
         forms = speller.forms(connection, "v")
         results = backend.search(connection, plan_query(parse_query("amplification"), forms), [], 20, 0)
