@@ -65,9 +65,7 @@ class PostgresSearch:
         )
         session.execute(text("ALTER TABLE search_index ADD PRIMARY KEY (id)"))
         session.execute(text("CREATE INDEX search_index_document ON search_index USING GIN (document)"))
-        session.execute(
-            text("DROP INDEX IF EXISTS search_term_trgm")  # corrections no longer ask the database
-        )
+        session.execute(text("DROP INDEX IF EXISTS search_term_trgm"))  # corrections no longer ask the database
 
     def speller(self) -> Speller:
         """SQLite's: difflib over the lexicon in memory (the same corrections on both engines)."""
@@ -90,6 +88,7 @@ class PostgresSearch:
         statement, parameters = search_statement(plan, types, limit, offset, code, partial)
         driver = connection.connection.driver_connection  # psycopg's own, for its prepared statements
         assert isinstance(driver, psycopg.Connection)
+        deadline.check()  # what the serving engine's hook does for its own statements
         with driver.cursor() as cursor:
             cursor.execute(statement, parameters, prepare=True)
             return search_results(cursor.fetchall(), plan)
