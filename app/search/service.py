@@ -66,13 +66,19 @@ def plan_query(query: ParsedQuery, forms: Forms, corrections: dict[str, str] | N
 
 
 def _word_clause(forms: Forms, word: str, corrected: str | None = None) -> Clause:
-    """A word's clause: the word as typed, then its other forms, then its correction's (one per indexed token)."""
-    alternatives = [word, *sorted(forms.of(word) - {word})]
+    """A word's clause: the word as typed, then its other forms, then its correction's (one per indexed token);
+    a snippet marks any form of either."""
+    family = forms.of(word)
+    alternatives = [word, *sorted(family - {word})]
+    marks = {word, *family}
     if corrected is not None:
-        alternatives += [corrected, *sorted(forms.of(corrected) - {corrected})]
+        corrected_family = forms.of(corrected)
+        alternatives += [corrected, *sorted(corrected_family - {corrected})]
+        marks |= {corrected, *corrected_family}
     unique = _one_per_token(alternatives)
-    marks = frozenset(alternatives).union(*(forms.of(each) for each in unique))
-    return Clause(tuple((each,) for each in unique), stop=word in STOP_WORDS, weight=forms.weight(unique), marks=marks)
+    return Clause(
+        tuple((each,) for each in unique), stop=word in STOP_WORDS, weight=forms.weight(unique), marks=frozenset(marks)
+    )
 
 
 def search(
