@@ -38,8 +38,8 @@ async def run_search(
     On the embedded engine a query that matches runs inline (an FTS query takes a fraction of a millisecond,
     less than a thread hop); one that needs typo correction, whose cost grows with the lexicon, runs in the
     thread pool, so that it never holds up the event loop. On PostgreSQL a query runs on the event loop, one
-    round trip on the search pool's asynchronous connections, once the lexicon is read; reading it and typo
-    corrections (more round trips) run in the thread pool."""
+    round trip on the search pool's asynchronous connections, once the lexicon is read; reading it, and typo
+    corrections (a pass over the lexicon), run in the thread pool."""
 
     def run(correct: bool = True) -> SearchOutcome | None:
         with state.engine.connect() as connection:
