@@ -174,6 +174,12 @@ class AsyncReadPool:
         except RuntimeError:
             return False
 
+    def sizes(self) -> tuple[int, int]:
+        """How many connections are open, and how many of them in use (for the metrics)."""
+        if self._pool is None:
+            return 0, 0
+        return self._pool.get_size(), self._pool.get_size() - self._pool.get_idle_size()
+
     def acquire(self) -> Any:
         """`async with pool.acquire() as connection:` a connection of the pool, waited for `timeout` seconds at
         most (to hold one; statements go through `fetch`)."""

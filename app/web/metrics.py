@@ -41,6 +41,12 @@ CACHE_BYTES = Gauge("micromet_response_cache_bytes", "Bytes held.", ["store"], m
 POOL_IN_USE = Gauge(
     "micromet_database_connections_in_use", "Database connections checked out.", multiprocess_mode="livesum"
 )
+SEARCH_POOL = Gauge(
+    "micromet_search_pool_connections",
+    "PostgreSQL's pool for new searches (asyncpg): connections open, and in use.",
+    ["state"],
+    multiprocess_mode="livesum",
+)
 SEARCH = Histogram(
     "micromet_search_duration_seconds",
     "Time a search (or a suggestion) takes in the engine, without the HTTP layers.",
@@ -73,11 +79,16 @@ def metrics_registry() -> CollectorRegistry:
 
 
 def exposition(state: Any) -> tuple[bytes, str]:
-    """The metrics as Prometheus' text format: refresh what is read at scrape time (this process's pool and
+    """The metrics as Prometheus' text format: refresh what is read at scrape time (this process's pools and
     dataset), then collect every process's values in multiprocess mode, or this registry's."""
     engine = getattr(state, "engine", None)
     if engine is not None and hasattr(engine.pool, "checkedout"):
         POOL_IN_USE.set(engine.pool.checkedout())
+    search_pool = getattr(state, "search_pool", None)
+    if search_pool is not None:
+        opened, in_use = search_pool.sizes()
+        SEARCH_POOL.labels("open").set(opened)
+        SEARCH_POOL.labels("in_use").set(in_use)
     stamp = getattr(getattr(state, "dataset_version", None), "latest", None)
     if stamp is not None:
         DATASET.labels(stamp.version).set(1)

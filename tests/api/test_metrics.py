@@ -55,6 +55,18 @@ def test_requests_cache_outcomes_durations_and_the_dataset_are_counted(client: T
     assert response.headers["cache-control"] == "no-store"
 
 
+def test_postgresql_reports_its_search_pool_and_sqlite_has_none(client: TestClient) -> None:
+    client.get("/v1/search", params={"q": "blood cells dormant"})  # may read the lexicon (the thread path)
+    client.get("/v1/search", params={"q": "dormant blood cells"})  # then runs on the event loop
+    samples = scrape(client.get("/metrics").text)
+
+    if client.app.state.search_pool is None:  # type: ignore[attr-defined]  # SQLite
+        assert not any(name == "micromet_search_pool_connections" for name, _ in samples)
+    else:
+        assert count(samples, "micromet_search_pool_connections", state="open") >= 1
+        assert count(samples, "micromet_search_pool_connections", state="in_use") == 0  # none in flight now
+
+
 def test_metrics_are_not_an_api_operation(client: TestClient) -> None:
     assert "/metrics" not in client.get("/openapi.json").json()["paths"]
 
