@@ -193,3 +193,38 @@ def test_the_dataset_version_check_never_waits_for_the_request_thread_pool(tmp_p
         release.set()
         engine.dispose()
     assert stamp is not None
+
+
+def test_the_first_search_and_suggestion_of_a_dataset_read_its_lexicon_off_the_event_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading the lexicon and building its forms (or the typeahead's index) takes tens of milliseconds: on the
+    event loop it stalled every other request, health checks included, at each new dataset version (the heavy-load
+    test above saw ~0.1 s stalls). Later searches run inline, from memory."""
+    on_the_loop: list[tuple[str, bool]] = []
+
+    def running_loop() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    def recording(name: str, load: Callable[..., object]) -> Callable[..., object]:
+        def wrapped(*args: object) -> object:
+            on_the_loop.append((name, running_loop()))
+            return load(*args)
+
+        return wrapped
+
+    from app.search.spelling import Lexicon
+    from app.search.suggest import SuggestIndex
+
+    monkeypatch.setattr(Lexicon, "load", classmethod(recording("lexicon", Lexicon.load.__func__)))  # type: ignore[attr-defined]
+    monkeypatch.setattr(SuggestIndex, "load", classmethod(recording("suggest", SuggestIndex.load.__func__)))  # type: ignore[attr-defined]
+    with fresh_client(tmp_path) as client:
+        searched = [client.get("/v1/search", params={"q": q}).status_code for q in ("blood", "blood cells")]
+        suggested = [client.get("/v1/suggest", params={"prefix": p}).status_code for p in ("bl", "ce")]
+
+    assert searched == suggested == [200, 200]
+    assert on_the_loop == [("lexicon", False), ("suggest", False)]

@@ -121,6 +121,10 @@ class Suggester:
     def __init__(self) -> None:
         self._current: SuggestIndex | None = None
 
+    def loaded(self, version: str) -> bool:
+        """Whether the index of `version` is in memory already (suggesting from it needs no database)."""
+        return self._current is not None and self._current.version == version
+
     def index(self, connection: Connection, version: str) -> SuggestIndex:
         current = self._current
         if current is None or current.version != version:

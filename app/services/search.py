@@ -37,7 +37,8 @@ async def run_search(
 
     On the embedded engine a query that matches runs inline (an FTS query takes a fraction of a millisecond,
     less than a thread hop); one that needs typo correction, whose cost grows with the lexicon, runs in the
-    thread pool, so that it never holds up the event loop. On PostgreSQL a query runs on the event loop, one
+    thread pool, so that it never holds up the event loop, as does the first search of a dataset version, which
+    reads the lexicon and builds its forms (tens of milliseconds). On PostgreSQL a query runs on the event loop, one
     round trip on the search pool's asynchronous connections, once the lexicon is read; reading it, and typo
     corrections (a pass over the lexicon), run in the thread pool."""
 
@@ -64,13 +65,20 @@ async def run_search(
     if on_the_loop and (outcome := await _search_on_the_loop(state, text, types, limit, offset, marks, code)):
         SEARCH.labels("search").observe(time.perf_counter() - started)
         return outcome
-    if state.engine.dialect.name == "sqlite" and (outcome := run(correct=False)) is not None:
+    embedded = state.engine.dialect.name == "sqlite"
+    if embedded and _forms_loaded(state) and (outcome := run(correct=False)) is not None:
         SEARCH.labels("search").observe(time.perf_counter() - started)
         return outcome
     corrected = await run_in_threadpool(run)
     assert corrected is not None  # with correction allowed there is always an outcome
     SEARCH.labels("search").observe(time.perf_counter() - started)
     return corrected
+
+
+def _forms_loaded(state: State) -> bool:
+    """Whether the served version's lexicon and forms are in memory (a search needs no pass to build them)."""
+    stamp = state.dataset_version.latest
+    return stamp is not None and state.speller.loaded_forms(str(stamp.version)) is not None
 
 
 async def _search_on_the_loop(
@@ -103,8 +111,8 @@ async def _search_on_the_loop(
 
 
 async def run_suggest(state: State, prefix: str, *, types: list[str], limit: int) -> list[dict[str, Any]]:
-    """Completions of `prefix` from the served dataset's names: inline on the embedded engine (two binary
-    searches in memory, once the index is loaded), in the thread pool on a server database."""
+    """Completions of `prefix` from the served dataset's names: inline on the embedded engine once the index is
+    in memory (two binary searches), in the thread pool on a server database and while the index loads."""
 
     def run() -> list[dict[str, Any]]:
         with state.engine.connect() as connection:
@@ -112,7 +120,9 @@ async def run_suggest(state: State, prefix: str, *, types: list[str], limit: int
         return index.suggest(prefix, types, limit)
 
     started = time.perf_counter()
-    items = run() if state.engine.dialect.name == "sqlite" else await run_in_threadpool(run)
+    stamp = state.dataset_version.latest
+    loaded = stamp is not None and state.suggester.loaded(str(stamp.version))
+    items = run() if state.engine.dialect.name == "sqlite" and loaded else await run_in_threadpool(run)
     SEARCH.labels("suggest").observe(time.perf_counter() - started)
     return items
 
