@@ -15,6 +15,7 @@ from starlette.datastructures import State
 from app.models.registry import ENTITY_KINDS, Registry
 from app.search.engines import search_backend
 from app.search.evaluation import RANKED, Answer
+from app.search.forms import Forms
 from app.search.interface import searchable_types
 from app.search.service import SearchOutcome, search, search_async
 from app.search.suggest import SuggestIndex
@@ -61,53 +62,35 @@ async def run_search(
             )
 
     started = time.perf_counter()
-    on_the_loop = state.search_pool is not None
-    if on_the_loop and (outcome := await _search_on_the_loop(state, text, types, limit, offset, marks, code)):
-        SEARCH.labels("search").observe(time.perf_counter() - started)
-        return outcome
-    embedded = state.engine.dialect.name == "sqlite"
-    if embedded and _forms_loaded(state) and (outcome := run(correct=False)) is not None:
-        SEARCH.labels("search").observe(time.perf_counter() - started)
-        return outcome
-    corrected = await run_in_threadpool(run)
-    assert corrected is not None  # with correction allowed there is always an outcome
+    forms = _loaded_forms(state)  # None until a first search of this version has read the lexicon, in a thread
+    pool = state.search_pool
+    outcome: SearchOutcome | None = None
+    if forms is not None and pool is not None and pool.serves_this_loop():
+        outcome = await search_async(
+            pool,
+            state.search_backend,
+            forms,
+            text,
+            types=types,
+            limit=limit,
+            offset=offset,
+            marks=marks,
+            code=code,
+            facet_types=state.searchable_types,
+        )
+    elif forms is not None and state.engine.dialect.name == "sqlite":
+        outcome = run(correct=False)
+    if outcome is None:  # a word to correct, the lexicon to read, or a server database off the pool's loop
+        outcome = await run_in_threadpool(run)
+        assert outcome is not None  # with correction allowed there is always an outcome
     SEARCH.labels("search").observe(time.perf_counter() - started)
-    return corrected
+    return outcome
 
 
-def _forms_loaded(state: State) -> bool:
-    """Whether the served version's lexicon and forms are in memory (a search needs no pass to build them)."""
+def _loaded_forms(state: State) -> Forms | None:
+    """The served version's forms if the lexicon is in memory (a search then needs no pass to build them)."""
     stamp = state.dataset_version.latest
-    return stamp is not None and state.speller.loaded_forms(str(stamp.version)) is not None
-
-
-async def _search_on_the_loop(
-    state: State,
-    text: str,
-    types: list[str],
-    limit: int,
-    offset: int,
-    marks: tuple[str, str],
-    code: str | None,
-) -> SearchOutcome | None:
-    """The search on the event loop when the served version's forms are read, no word needs correcting and the
-    loop is the search pool's; else None."""
-    stamp = state.dataset_version.latest
-    forms = state.speller.loaded_forms(str(stamp.version)) if stamp is not None else None
-    if forms is None or not state.search_pool.serves_this_loop():
-        return None
-    return await search_async(
-        state.search_pool,
-        state.search_backend,
-        forms,
-        text,
-        types=types,
-        limit=limit,
-        offset=offset,
-        marks=marks,
-        code=code,
-        facet_types=state.searchable_types,
-    )
+    return state.speller.loaded_forms(str(stamp.version)) if stamp is not None else None
 
 
 async def run_suggest(state: State, prefix: str, *, types: list[str], limit: int) -> list[dict[str, Any]]:

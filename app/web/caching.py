@@ -271,20 +271,22 @@ class HTTPCacheMiddleware:
         else:
             query = canonical_query(scope["query_string"])
         media_type = negotiated_media_type(scope)
+        request_headers = dict(scope["headers"])
+        wants_gzip = accepts_gzip(request_headers.get(b"accept-encoding", b""))
         entry = cache.lookup(stamp.version, path, query, media_type)
         outcome = CacheOutcome.HIT
         if entry is None:
             entry = await self._compute(scope, receive, send, stamp)
             if entry is None:
                 return  # not cacheable: already sent as the app produced it
-            if entry.gzippable and _accepts_gzip(scope):
+            if entry.gzippable and wants_gzip:
                 entry = entry.with_gzip()
             cache.put(stamp.version, (path, query, media_type if entry.varies_on_accept else ""), entry)
             outcome = CacheOutcome.MISS
-        elif entry.gzippable and entry.gzip_body is None and _accepts_gzip(scope):
+        elif entry.gzippable and entry.gzip_body is None and wants_gzip:
             entry = entry.with_gzip()
             cache.replace(stamp.version, (path, query, media_type if entry.varies_on_accept else ""), entry)
-        if await self._answer(scope, send, entry, stamp):
+        if await self._answer(send, entry, stamp, request_headers, wants_gzip):
             outcome = CacheOutcome.NOT_MODIFIED
         note_cache_outcome(scope, outcome, entry.route)
 
@@ -323,10 +325,16 @@ class HTTPCacheMiddleware:
             gzippable=len(body) >= self.gzip_min_size,
         )
 
-    async def _answer(self, scope: Scope, send: Send, entry: CachedResponse, stamp: DatasetStamp) -> bool:
+    async def _answer(
+        self,
+        send: Send,
+        entry: CachedResponse,
+        stamp: DatasetStamp,
+        request_headers: dict[bytes, bytes],
+        wants_gzip: bool,
+    ) -> bool:
         """Send the entry, or a 304 when the request's validators match it (then True)."""
-        request_headers = dict(scope["headers"])
-        use_gzip = entry.gzip_body is not None and accepts_gzip(request_headers.get(b"accept-encoding", b""))
+        use_gzip = entry.gzip_body is not None and wants_gzip
         body = entry.gzip_body if use_gzip and entry.gzip_body is not None else entry.body
         etag = entry.gzip_etag if use_gzip and entry.gzip_etag is not None else entry.etag
         validators = [
@@ -351,11 +359,6 @@ class HTTPCacheMiddleware:
             chunk = body[start : start + SEND_CHUNK]
             await send({"type": "http.response.body", "body": chunk, "more_body": start + SEND_CHUNK < len(body)})
         return False
-
-
-def _accepts_gzip(scope: Scope) -> bool:
-    """Whether the request accepts gzip, reading its headers as `_answer` does."""
-    return accepts_gzip(dict(scope["headers"]).get(b"accept-encoding", b""))
 
 
 _DIGEST_HEADERS = {b"repr-digest", b"content-digest"}

@@ -196,12 +196,7 @@ def test_libpq_only_parameters_of_the_database_url_do_not_reach_the_search_pool(
         return [row[0] for row in rows]
 
     assert asyncio.run(ask()) == ["micromet-test"]
-    assert pool_timeout(url) == 5.0
-
-
-def pool_timeout(url: str) -> float:
-    pool = AsyncReadPool(Settings(database_url=url))
-    return pool.connect_timeout
+    assert AsyncReadPool(Settings(database_url=url)).connect_timeout == 5.0
 
 
 @pytest.fixture
