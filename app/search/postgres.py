@@ -36,7 +36,7 @@ from app.search.interface import (
     Speller,
 )
 from app.search.query import MAX_TERMS, SearchPlan
-from app.search.snippets import SUMMARY_SNIPPET_CHARACTERS, document_text, highlight
+from app.search.snippets import hit_snippet
 from app.search.spelling import DifflibSpeller
 
 # ts_rank's weights are given for D, C, B, A; in the ratio of the SQLite backend's 1 : 4 : 10 : 20.
@@ -205,8 +205,7 @@ def search_statement(
 
 
 def search_results(rows: Sequence[Any], plan: SearchPlan) -> EngineResults:
-    """The facets and the page's hits, their snippets made from their text (`app.search.snippets`); a hit found
-    by its vocabulary terms alone shows the start of its summary, unmarked."""
+    """The facets and the page's hits, their snippets made from their text (`app.search.snippets`)."""
     facets = {row[1]: row[2] for row in rows if row[0] == 0}
     marked = plan.marked
     hits = []
@@ -214,9 +213,7 @@ def search_results(rows: Sequence[Any], plan: SearchPlan) -> EngineResults:
         if row[0] != 1:
             continue
         name, summary, body = row[4], row[7] or "", row[8] or ""
-        snippet = highlight(document_text(name, summary, body), marked)
-        if snippet is None:
-            snippet = (summary or body)[:SUMMARY_SNIPPET_CHARACTERS]
+        snippet = hit_snippet(name, summary, body, marked)
         hits.append(RawHit(type=row[1], slug=row[3], name=name, href=row[5], score=float(row[6]), snippet=snippet))
     most = rows[0][12] if rows else 0
     return EngineResults(hits=hits, facets=facets, partial=bool(facets) and most < len(plan.required))

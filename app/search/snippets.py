@@ -57,6 +57,13 @@ def document_text(name: str, summary: str, body: str) -> str:
     return PARTS_SEPARATOR.join(part for part in (name, summary, body) if part)
 
 
+def hit_snippet(name: str, summary: str, body: str, marked: frozenset[str]) -> str:
+    """A hit's snippet: its name, summary and body highlighted; for a hit found by its vocabulary terms alone
+    (which are never shown), the start of its summary, unmarked."""
+    snippet = highlight(document_text(name, summary, body), marked)
+    return snippet if snippet is not None else (summary or body)[:SUMMARY_SNIPPET_CHARACTERS]
+
+
 def highlight(text: str, marked: frozenset[str], size: int = SNIPPET_WORDS) -> str | None:
     """The `size` words of `text` that hold the most different `marked` words (then the most occurrences, then the
     earliest), each occurrence between MARK_OPEN and MARK_CLOSE, with an ellipsis where the text goes on; None when

@@ -1,8 +1,9 @@
 """Search on SQLite: an FTS5 index over `search_document`, ranked by bm25 with field weights.
 
 Every step reads the FTS index alone where it can: counts and ranking never touch the content table, and only
-the page's rows are joined to it for their names and snippets. That keeps a query matching most of a 100k
-dataset to a fraction of what a join over every match would cost.
+the page's rows are read from it, for their names and the text their snippets are made from (in Python, as on
+PostgreSQL: `app.search.snippets`). That keeps a query matching most of a 100k dataset to a fraction of what a
+join over every match would cost.
 """
 
 from __future__ import annotations
@@ -18,15 +19,13 @@ from sqlmodel import Session
 from app.search.interface import (
     EXACT_NAME_BONUS,
     HEADING_BONUS,
-    MARK_CLOSE,
-    MARK_OPEN,
     SEARCHABLE_TYPES,
     EngineResults,
     RawHit,
     Speller,
 )
 from app.search.query import Clause, SearchPlan, typed_twice
-from app.search.snippets import SUMMARY_SNIPPET_CHARACTERS
+from app.search.snippets import hit_snippet
 from app.search.spelling import DifflibSpeller
 
 # Field weights for bm25, in the index's column order: a match in the name counts most, then the declared
@@ -34,10 +33,7 @@ from app.search.spelling import DifflibSpeller
 # terms of the entity's codes in the verified vocabulary. `type` and `codes` are indexed only so that facets and
 # the type and code filters are answered from the index; they never score.
 WEIGHTS = {"name": 20.0, "synonyms": 10.0, "summary": 4.0, "body": 1.0, "vocabulary": 0.5, "type": 0.0, "codes": 0.0}
-TEXT_COLUMNS = "{name synonyms summary body}"
-"""The article's words: what snippets show."""
 MATCH_COLUMNS = "{name synonyms summary body vocabulary}"
-SNIPPET_TOKENS = 16
 
 NAME_COLUMNS = "{name synonyms}"
 RANK_ALL_LIMIT = 500
@@ -60,25 +56,29 @@ def clause_expression(clause: Clause, twice: bool = False) -> str:
 
 @dataclass(frozen=True)
 class _Expressions:
-    """One query as FTS5 expressions: its clauses, the match over the searched columns, over the text alone
-    (snippets), and with the type and code filters."""
+    """One query as FTS5 expressions: its clauses, the match over the searched columns, and with the type and
+    code filters; and `rank`, the score of a row they match, as SQL."""
 
     clauses: list[str]
     match: str
-    text_match: str
     filtered: str
+    rank: str = _RANK
 
     @classmethod
     def of(
         cls, plan: SearchPlan, partial: bool, types: list[str], code: str | None, *, typed_twice: bool
     ) -> _Expressions:
-        clauses = [clause_expression(clause, typed_twice) for clause in plan.required]
+        # bm25 weighs each phrase by a pass over its whole posting list, on every query. When no clause has
+        # another form, giving each phrase twice doubles every term of the sum: the phrases once, and the rank
+        # doubled, is the same score for half the passes (a common word at 100k documents: milliseconds each).
+        doubled = typed_twice and all(len(clause.alternatives) == 1 for clause in plan.required)
+        clauses = [clause_expression(clause, typed_twice and not doubled) for clause in plan.required]
         joined = (" OR " if partial else " AND ").join(clauses)
         match = f"{MATCH_COLUMNS} : ({joined})"
         if code is not None:
             match = f'({match}) AND codes : "{code.lower()}"'
         filtered = f"({match}) AND ({' OR '.join(_type_phrase(kind) for kind in types)})" if types else match
-        return cls(clauses, match, f"{TEXT_COLUMNS} : ({joined})", filtered)
+        return cls(clauses, match, filtered, f"2 * {_RANK}" if doubled else _RANK)
 
     @property
     def in_names(self) -> str:
@@ -167,22 +167,26 @@ class SQLiteSearch:
                 page = self._capped(cursor, plain, ranking, bonus, limit, offset, not types and code is None)
             elif partial:
                 weights = [clause.weight for clause in plan.required]
-                page = self._by_clauses_matched(cursor, plain, ranking.filtered, weights, bonus, limit, offset)
+                page = self._by_clauses_matched(cursor, plain, ranking, weights, bonus, limit, offset)
             else:
-                page = self._ranked(cursor, ranking.filtered, bonus, limit, offset)
+                page = self._ranked(cursor, ranking.filtered, ranking.rank, bonus, limit, offset)
             # Snippets from the text columns' matches alone: filters and vocabulary terms are never shown.
-            hits = self._details(cursor, plain.text_match, page)
+            hits = self._details(cursor, plan, page)
         return EngineResults(hits=hits, facets=facets, partial=bool(partial))
 
     def _facets(self, cursor: Any, match: str, ranges: list[tuple[str, int, int]] | None) -> dict[str, int]:
         """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;
         many are counted on the index alone: each type's documents are one range of rowids (the seed writes
-        them so; `search_fts_ranges` records it), so the counts are one pass over the matches, split at the
-        ranges' bounds."""
-        total = self._count(cursor, match)
-        if not total:
+        them so; `search_fts_ranges` records it), so the counts are one statement, a count per range, which
+        together read the matches once. Whether there are few is read first, no further than the limit (a full
+        count first would read every match twice)."""
+        few = cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)",
+            (match, GROUPED_FACETS_LIMIT + 1),
+        ).fetchone()[0]
+        if not few:
             return {}
-        if total <= GROUPED_FACETS_LIMIT:  # a few hits: one grouped pass over their rows
+        if few <= GROUPED_FACETS_LIMIT:  # a few hits: one grouped pass over their rows
             rows = cursor.execute(
                 "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
                 "WHERE search_fts MATCH ? GROUP BY d.type",
@@ -196,15 +200,13 @@ class SQLiteSearch:
                 if found:
                     counts[kind] = found
             return counts
-        counts = {}
-        for kind, first, last in ranges:
-            row = cursor.execute(
-                "SELECT count(*) FROM search_fts WHERE search_fts MATCH ? AND rowid BETWEEN ? AND ?",
-                (match, first, last),
-            ).fetchone()
-            if row[0]:
-                counts[kind] = row[0]
-        return counts
+        each = " UNION ALL ".join(
+            f"SELECT {index}, count(*) FROM search_fts WHERE search_fts MATCH ?1 AND rowid BETWEEN ? AND ?"
+            for index in range(len(ranges))
+        )
+        bounds = [bound for _, first, last in ranges for bound in (first, last)]
+        rows = cursor.execute(each, (match, *bounds)).fetchall()
+        return {ranges[index][0]: count for index, count in rows if count}
 
     def _capped(
         self,
@@ -218,13 +220,16 @@ class SQLiteSearch:
     ) -> list[tuple[int, float]]:
         """A page of a query with too many matches to rank: first the first `CANDIDATES` matches (in index
         order) holding a clause in their name or synonyms, ranked exactly; then the other name and synonym
-        matches, then every other match, both in index order. Each part reads no further than it must."""
-        named, named_ranking = plain.named(unfiltered), ranking.named(unfiltered)
+        matches, then every other match, both in index order. Each part reads no further than it must.
+
+        The candidates are ranked with each form once (the form as typed is not given twice, which weighs each
+        doubled phrase by another pass over its whole posting list), and by `ranking.rank`'s factor."""
+        named = plain.named(unfiltered)
         bound = cursor.execute(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT 1 OFFSET ?", (named, CANDIDATES - 1)
         ).fetchone()
         upper = bound[0] if bound is not None else None
-        page = self._ranked(cursor, named_ranking, bonus, limit, offset, upper=upper)
+        page = self._ranked(cursor, named, ranking.rank, bonus, limit, offset, upper=upper)
         if len(page) == limit:
             return page
         named_total = self._count(cursor, named)
@@ -261,12 +266,13 @@ class SQLiteSearch:
 
     @staticmethod
     def _ranked(
-        cursor: Any, match: str, bonus: str, limit: int, offset: int, upper: int | None = None
+        cursor: Any, match: str, rank: str, bonus: str, limit: int, offset: int, upper: int | None = None
     ) -> list[tuple[int, float]]:
-        """One page of the matches (up to rowid `upper`) by bm25 and bonus, computed on the index alone."""
+        """One page of the matches (up to rowid `upper`) by `rank` (bm25) and bonus, computed on the index
+        alone."""
         bounded = " AND rowid <= ?" if upper is not None else ""
         rows = cursor.execute(
-            f"SELECT rowid, {_RANK} + {bonus} AS score FROM search_fts WHERE search_fts MATCH ?{bounded} "
+            f"SELECT rowid, {rank} + {bonus} AS score FROM search_fts WHERE search_fts MATCH ?{bounded} "
             "ORDER BY score DESC, rowid LIMIT ? OFFSET ?",
             (match, *([upper] if upper is not None else []), limit, offset),
         ).fetchall()
@@ -288,7 +294,7 @@ class SQLiteSearch:
     def _by_clauses_matched(
         cursor: Any,
         plain: _Expressions,
-        ranked: str,
+        ranking: _Expressions,
         weights: list[float],
         bonus: str,
         limit: int,
@@ -299,8 +305,8 @@ class SQLiteSearch:
         documents are read from the index once."""
         each = ", ".join("(rowid IN (SELECT rowid FROM search_fts WHERE search_fts MATCH ?))" for _ in plain.clauses)
         rows = cursor.execute(
-            f"SELECT rowid, {_RANK} + {bonus} AS score, {each} FROM search_fts WHERE search_fts MATCH ?",
-            (*(f"{MATCH_COLUMNS} : {clause}" for clause in plain.clauses), ranked),
+            f"SELECT rowid, {ranking.rank} + {bonus} AS score, {each} FROM search_fts WHERE search_fts MATCH ?",
+            (*(f"{MATCH_COLUMNS} : {clause}" for clause in plain.clauses), ranking.filtered),
         ).fetchall()
         ordered = sorted(
             (
@@ -314,30 +320,28 @@ class SQLiteSearch:
         return [(rowid, -score) for _, _, score, rowid in ordered[offset : offset + limit]]
 
     @staticmethod
-    def _details(cursor: Any, match: str, page: list[tuple[int, float]]) -> list[RawHit]:
-        """Names, URLs and snippets for the page's rows only; a row matched by its vocabulary terms alone shows
-        the start of its summary instead."""
+    def _details(cursor: Any, plan: SearchPlan, page: list[tuple[int, float]]) -> list[RawHit]:
+        """Names, URLs and snippets for the page's rows only, the snippets made from their text as PostgreSQL's
+        are (`app.search.snippets`: FTS5's `snippet()` looked each row up in the index again, a third of a
+        search of two common words at 100k documents)."""
         if not page:
             return []
-        marks = ", ".join("?" for _ in page)
-        rowids = [rowid for rowid, _ in page]
         rows = cursor.execute(
-            f"SELECT d.id, d.type, d.slug, d.name, d.href, snippet(search_fts, -1, ?, ?, '…', {SNIPPET_TOKENS}) "
-            f"FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
-            f"WHERE search_fts MATCH ? AND search_fts.rowid IN ({marks})",
-            (MARK_OPEN, MARK_CLOSE, match, *rowids),
+            "SELECT id, type, slug, name, href, summary, body FROM search_document "
+            f"WHERE id IN ({', '.join('?' for _ in page)})",
+            [rowid for rowid, _ in page],
         ).fetchall()
         found = {row[0]: row for row in rows}
-        missing = [rowid for rowid in rowids if rowid not in found]
-        if missing:
-            others = cursor.execute(
-                f"SELECT id, type, slug, name, href, substr(coalesce(nullif(summary, ''), body), 1, ?) "
-                f"FROM search_document WHERE id IN ({', '.join('?' for _ in missing)})",
-                (SUMMARY_SNIPPET_CHARACTERS, *missing),
-            ).fetchall()
-            found |= {row[0]: row for row in others}
+        marked = plan.marked
         return [
-            RawHit(type=row[1], slug=row[2], name=row[3], href=row[4], score=score, snippet=row[5])
+            RawHit(
+                type=row[1],
+                slug=row[2],
+                name=row[3],
+                href=row[4],
+                score=score,
+                snippet=hit_snippet(row[3], row[5] or "", row[6] or "", marked),
+            )
             for rowid, score in page
             if (row := found.get(rowid)) is not None
         ]

@@ -75,13 +75,16 @@ def test_a_failed_seed_leaves_the_previous_index(engine: Engine, seed_dir: Path)
 
 @pytest.mark.parametrize("q", ["micrometastases", "therapy", "detection", "liquid biopsy", '"tumor DNA"', "cancer"])
 def test_facets_counted_by_rowid_ranges_equal_the_documents_grouped_by_type(
-    engine: Engine, seed_dir: Path, q: str
+    engine: Engine, seed_dir: Path, monkeypatch: pytest.MonkeyPatch, q: str
 ) -> None:
-    """Facets are counted on the index, split at each type's range of rowids; grouping the matched documents'
-    rows by their type gives the same counts."""
+    """Facets of many hits are counted on the index, split at each type's range of rowids (here every query has
+    "many": the limit is 0); grouping the matched documents' rows by their type gives the same counts."""
+    from app.search import sqlite
+
     seed(engine, seed_dir)
     backend = search_backend("sqlite")
     plan = _plan(q)
+    monkeypatch.setattr(sqlite, "GROUPED_FACETS_LIMIT", 0)
     with engine.connect() as connection:
         facets = backend.search(connection, plan, [], 5, 0).facets
         joined = " AND ".join(clause_expression(clause) for clause in plan.required)
@@ -134,3 +137,33 @@ def test_past_the_ranking_limit_name_matches_come_first_and_pages_cover_every_ma
     assert all(hit not in named for hit in paged[first_other:])
     if len(plan.required) == 1 and candidates > len(named):
         assert paged[0] == ranked[0]
+
+
+@pytest.mark.parametrize("q", ["micrometastases", "liquid biopsy", "tumor cells blood", '"tumor DNA"'])
+def test_a_query_without_other_forms_ranks_with_each_phrase_once_and_the_same_scores(
+    engine: Engine, seed_dir: Path, q: str
+) -> None:
+    """When no word has another form, the form as typed is not given twice (each phrase costs bm25 a pass over
+    its posting list) but the rank is doubled: the scores are those of the phrases given twice."""
+    from app.search.sqlite import _RANK
+
+    seed(engine, seed_dir)
+    plan = _plan(q)
+    assert all(len(clause.alternatives) == 1 for clause in plan.required)
+    with engine.connect() as connection:
+        hits = search_backend("sqlite").search(connection, plan, [], 100, 0).hits
+        twice = " AND ".join(clause_expression(clause, twice=True) for clause in plan.required)
+        scores = dict(
+            connection.exec_driver_sql(
+                f"SELECT rowid, {_RANK} FROM search_fts WHERE search_fts MATCH ?", (f"{MATCH_COLUMNS} : ({twice})",)
+            ).all()
+        )
+        ids = {
+            (kind, slug): id_
+            for id_, kind, slug in connection.exec_driver_sql("SELECT id, type, slug FROM search_document")
+        }
+
+    assert hits
+    for hit in hits:  # the bonus (a name or heading match) is a whole number added to the rank
+        bonus = hit.score - scores[ids[hit.type, hit.slug]]
+        assert bonus == round(bonus)

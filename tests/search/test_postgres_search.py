@@ -249,3 +249,32 @@ def test_searches_under_load_while_the_server_terminates_connections_never_fail_
     assert killed > 10
     assert set(statuses) <= {200, 503}, statuses
     assert statuses[200] > len(queries) * 0.9, statuses
+
+
+def test_a_hit_found_on_both_engines_has_the_same_snippet_on_both(
+    serving: Engine, engine: Engine, seed_dir: Path
+) -> None:
+    """Snippets are made in Python from the hit's text on both engines (`app.search.snippets`), so the same
+    document found for the same query shows the same snippet on SQLite and on PostgreSQL."""
+    from app.search.sqlite import SQLiteSearch
+
+    seed(engine, seed_dir)
+    speller = DifflibSpeller()
+    compared = 0
+    with serving.connect() as on_postgres, engine.connect() as on_sqlite:
+        forms = speller.forms(on_sqlite, "v")
+        for query in queries():
+            plan = plan_query(parse_query(query), forms)
+            if not plan.required:
+                continue
+            theirs = SQLiteSearch().search(on_sqlite, plan, [], 20, 0, partial=None).hits
+            ours = {
+                (hit.type, hit.slug): hit.snippet
+                for hit in PostgresSearch().search(on_postgres, plan, [], 20, 0, partial=None).hits
+            }
+            for hit in theirs:
+                if (hit.type, hit.slug) in ours:
+                    assert hit.snippet == ours[hit.type, hit.slug], (query, hit.slug)
+                    compared += 1
+
+    assert compared > 500  # hits of 138 queries found on both engines, every one compared
