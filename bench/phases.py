@@ -254,7 +254,54 @@ def limits(args: argparse.Namespace, folder: Path) -> dict[str, object]:
     return table
 
 
-PHASES = ("comparison", "scale", "search", "scaleout", "limits", "logging")
+def bounds(args: argparse.Namespace, folder: Path) -> dict[str, object]:
+    """What new searches could reach on PostgreSQL through micromet's own stack, whatever the search did:
+    micromet as it is, then with every search answering one fixed outcome (`bench/bounds.py`: canned), then the
+    same after one `SELECT 1` on the search pool (round-trip), each against the ceiling, as the scale-out phase
+    measures one worker (server on core 1, wrk on core 0), alternating rounds."""
+    real_db = DATA / "real.sqlite3"
+    ensure_database(real_db, None)
+    ensure_postgres(POSTGRES_URL)
+    words = lexicon(real_db)
+    script = lua_random_words(words, folder, 3)
+    variants = {"micromet": "", "canned answer": "canned", "canned answer after SELECT 1": "round-trip"}
+    servers = {
+        name: Server("bench.bounds:app", {"MICROMET_DATABASE_URL": POSTGRES_URL, "MICROMET_BENCH_BOUND": bound})
+        for name, bound in variants.items()
+    }
+    ceiling = Server("bench.ceiling:app")
+    try:
+        size = int(statistics.mean(len(fetch(servers["micromet"].base + path)[1]) for path in random_searches(words)))
+        for server in servers.values():
+            fetch(server.base + random_searches(words, 1)[0])  # the lexicon read, the pool opened
+        runs: dict[str, list[Run]] = {name: [] for name in [*servers, "ceiling"]}
+        for _ in range(args.rounds):
+            for name, server in servers.items():
+                runs[name].append(
+                    wrk(
+                        server.base + "/",
+                        duration=args.duration,
+                        connections=args.connections,
+                        script=script,
+                        cores="0",
+                    )
+                )
+            runs["ceiling"].append(
+                wrk(f"{ceiling.base}/payload/{size}", duration=args.duration, connections=args.connections, cores="0")
+            )
+    finally:
+        for server in [*servers.values(), ceiling]:
+            server.stop()
+    reference = median(runs["ceiling"])
+    table: dict[str, object] = {"ceiling": asdict(reference), "bytes": size}
+    for name in servers:
+        mine = median(runs[name])
+        table[name] = {**asdict(mine), "ratio": round(mine.requests_per_second / reference.requests_per_second, 3)}
+        print(f"bounds: PostgreSQL, 1 worker, {name:30} ratio {table[name]['ratio']:.3f}", flush=True)  # type: ignore[index]
+    return table
+
+
+PHASES = ("comparison", "scale", "search", "scaleout", "bounds", "limits", "logging")
 
 
 def logging_cost(args: argparse.Namespace) -> dict[str, object]:

@@ -62,6 +62,17 @@ def render(results: dict[str, Any]) -> str:
             )
     if "scaleout" in results:
         lines += ["", render_scaleout(results["scaleout"])]
+    if "bounds" in results:
+        bounds = results["bounds"]
+        lines += [
+            "",
+            "| new random three-word searches, PostgreSQL, 1 worker | req/s | ratio to the ceiling |",
+            "|---|---:|---:|",
+            f"| ceiling ({bounds['bytes']} bytes) | {bounds['ceiling']['requests_per_second']:.0f} | 1 |",
+        ]
+        for name, row in bounds.items():
+            if isinstance(row, dict) and "ratio" in row:
+                lines.append(f"| {name} | {row['requests_per_second']:.0f} | {row['ratio']:.3f} |")
     if "limits" in results:
         lines += [
             "",

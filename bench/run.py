@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import search_scale
-from bench.phases import PHASES, compare, limits, logging_cost, scale, scaleout
+from bench.phases import PHASES, bounds, compare, limits, logging_cost, scale, scaleout
 from bench.processes import DATA, ROOT
 from bench.results import RESULTS, machine
 
@@ -52,6 +52,8 @@ def main() -> None:
             results["search"] = search_scale.run(args.synthetic)
         if "scaleout" in phases:
             results["scaleout"] = scaleout(args, Path(folder))
+        if "bounds" in phases:
+            results["bounds"] = bounds(args, Path(folder))
         if "limits" in phases:
             results["limits"] = limits(args, Path(folder))
         if "logging" in phases:
