@@ -9,6 +9,7 @@ join over every match would cost.
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left, bisect_right
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -41,7 +42,7 @@ RANK_ALL_LIMIT = 500
 synonym are."""
 CANDIDATES = 300
 GROUPED_FACETS_LIMIT = 500
-"""Up to this many hits, facets come from one grouped pass over the hits' rows."""
+"""Up to this many hits, facets are counted from their rowids, read once."""
 
 _RANK = f"-bm25(search_fts, {', '.join(str(weight) for weight in WEIGHTS.values())})"
 
@@ -175,24 +176,29 @@ class SQLiteSearch:
         return EngineResults(hits=hits, facets=facets, partial=bool(partial))
 
     def _facets(self, cursor: Any, match: str, ranges: list[tuple[str, int, int]] | None) -> dict[str, int]:
-        """Hits per type. A few hits are grouped in one pass that reads each one's type from the content table;
-        many are counted on the index alone: each type's documents are one range of rowids (the seed writes
-        them so; `search_fts_ranges` records it), so the counts are one statement, a count per range, which
-        together read the matches once. Whether there are few is read first, no further than the limit (a full
-        count first would read every match twice)."""
-        few = cursor.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH ? LIMIT ?)",
-            (match, GROUPED_FACETS_LIMIT + 1),
-        ).fetchone()[0]
-        if not few:
+        """Hits per type, on the index alone: each type's documents are one range of rowids (the seed writes them
+        so; `search_fts_ranges` records it). The first `GROUPED_FACETS_LIMIT` + 1 matching rowids are read; as
+        many or fewer are all of them, split at the ranges' bounds here. More are counted by one statement, a
+        count per range, which together read the matches once (a full count first would read them twice)."""
+        rowids = sorted(
+            row[0]
+            for row in cursor.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT ?", (match, GROUPED_FACETS_LIMIT + 1)
+            )
+        )
+        if not rowids:
             return {}
-        if few <= GROUPED_FACETS_LIMIT:  # a few hits: one grouped pass over their rows
-            rows = cursor.execute(
-                "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
-                "WHERE search_fts MATCH ? GROUP BY d.type",
-                (match,),
-            ).fetchall()
-            return dict(rows)
+        if len(rowids) <= GROUPED_FACETS_LIMIT:
+            if ranges is None:  # an index built before the ranges were recorded: the rows' types
+                return dict(
+                    cursor.execute(
+                        "SELECT d.type, count(*) FROM search_fts JOIN search_document AS d "
+                        "ON d.id = search_fts.rowid WHERE search_fts MATCH ? GROUP BY d.type",
+                        (match,),
+                    ).fetchall()
+                )
+            counts = {kind: bisect_right(rowids, last) - bisect_left(rowids, first) for kind, first, last in ranges}
+            return {kind: count for kind, count in counts.items() if count}
         if ranges is None:  # an index built before the ranges were recorded: one count per type
             counts = {}
             for kind in self.types:

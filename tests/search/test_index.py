@@ -73,18 +73,24 @@ def test_a_failed_seed_leaves_the_previous_index(engine: Engine, seed_dir: Path)
     assert hits(engine, "liquid biopsy") == before
 
 
+@pytest.mark.parametrize("ranges_recorded", [True, False], ids=["ranges", "index-without-ranges"])
+@pytest.mark.parametrize("few", [500, 0], ids=["few-hits", "many-hits"])
 @pytest.mark.parametrize("q", ["micrometastases", "therapy", "detection", "liquid biopsy", '"tumor DNA"', "cancer"])
 def test_facets_counted_by_rowid_ranges_equal_the_documents_grouped_by_type(
-    engine: Engine, seed_dir: Path, monkeypatch: pytest.MonkeyPatch, q: str
+    engine: Engine, seed_dir: Path, monkeypatch: pytest.MonkeyPatch, q: str, few: int, ranges_recorded: bool
 ) -> None:
-    """Facets of many hits are counted on the index, split at each type's range of rowids (here every query has
-    "many": the limit is 0); grouping the matched documents' rows by their type gives the same counts."""
+    """Facets are counted on the index, split at each type's range of rowids: a few hits from their rowids, many
+    (here every query has many when the limit is 0) by a count per range; an index built before the ranges were
+    recorded groups or counts by type instead. Grouping the matched documents' rows by type gives the same."""
     from app.search import sqlite
 
     seed(engine, seed_dir)
     backend = search_backend("sqlite")
     plan = _plan(q)
-    monkeypatch.setattr(sqlite, "GROUPED_FACETS_LIMIT", 0)
+    monkeypatch.setattr(sqlite, "GROUPED_FACETS_LIMIT", few)
+    if not ranges_recorded:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP TABLE search_fts_ranges")
     with engine.connect() as connection:
         facets = backend.search(connection, plan, [], 5, 0).facets
         joined = " AND ".join(clause_expression(clause) for clause in plan.required)
