@@ -159,7 +159,7 @@ def test_a_query_without_other_forms_ranks_with_each_phrase_once_and_the_same_sc
     with engine.connect() as connection:
         hits = search_backend("sqlite").search(connection, plan, [], 100, 0).hits
         twice = " AND ".join(clause_expression(clause, twice=True) for clause in plan.required)
-        scores = dict(
+        scores: dict[int, float] = dict(
             connection.exec_driver_sql(
                 f"SELECT rowid, {_RANK} FROM search_fts WHERE search_fts MATCH ?", (f"{MATCH_COLUMNS} : ({twice})",)
             ).all()
