@@ -228,14 +228,13 @@ class SQLiteSearch:
         order) holding a clause in their name or synonyms, ranked exactly; then the other name and synonym
         matches, then every other match, both in index order. Each part reads no further than it must.
 
-        The candidates are ranked with each form once (the form as typed is not given twice, which weighs each
-        doubled phrase by another pass over its whole posting list), and by `ranking.rank`'s factor."""
+        The candidates are ranked as every page is (`ranking`: the form as typed above its other forms)."""
         named = plain.named(unfiltered)
         bound = cursor.execute(
             "SELECT rowid FROM search_fts WHERE search_fts MATCH ? LIMIT 1 OFFSET ?", (named, CANDIDATES - 1)
         ).fetchone()
         upper = bound[0] if bound is not None else None
-        page = self._ranked(cursor, named, ranking.rank, bonus, limit, offset, upper=upper)
+        page = self._ranked(cursor, ranking.named(unfiltered), ranking.rank, bonus, limit, offset, upper=upper)
         if len(page) == limit:
             return page
         named_total = self._count(cursor, named)

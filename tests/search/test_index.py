@@ -173,3 +173,29 @@ def test_a_query_without_other_forms_ranks_with_each_phrase_once_and_the_same_sc
     for hit in hits:  # the bonus (a name or heading match) is a whole number added to the rank
         bonus = hit.score - scores[ids[hit.type, hit.slug]]
         assert bonus == round(bonus)
+
+
+@pytest.mark.parametrize(("q", "typed"), [("dormant", "dormant"), ("dormancy", "dormancy")])
+def test_past_the_ranking_limit_the_form_as_typed_still_ranks_above_its_other_forms(
+    engine: Engine, seed_dir: Path, monkeypatch: pytest.MonkeyPatch, q: str, typed: str
+) -> None:
+    """The name-match candidates of a query with too many matches to rank are ranked as every page is: names
+    holding the reader's own form above names holding only another form of it (an outside review found
+    "dormancy" ranking a name that says dormant second when the candidates gave each form once)."""
+    from app.search import sqlite
+    from app.search.spelling import DifflibSpeller
+
+    seed(engine, seed_dir)
+    monkeypatch.setattr(sqlite, "RANK_ALL_LIMIT", 0)
+    monkeypatch.setattr(sqlite, "CANDIDATES", 1000)
+    with engine.connect() as connection:
+        plan = plan_query(parse_query(q), DifflibSpeller().forms(connection, "v"))
+        hits = search_backend("sqlite").search(connection, plan, [], 10, 0).hits
+
+    forms = [" ".join(words) for words in plan.required[0].alternatives]
+    assert len(forms) > 1  # the word has other forms
+    names = [hit.name.lower() for hit in hits]
+    own = [index for index, name in enumerate(names) if typed in name]
+    other = [index for index, name in enumerate(names) if typed not in name and any(f in name for f in forms)]
+    assert own and other
+    assert max(own) < min(other)
