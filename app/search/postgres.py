@@ -28,6 +28,7 @@ from sqlmodel import Session
 
 from app import deadline
 from app.db import AsyncReadPool
+from app.errors import DatabaseUnavailableError
 from app.search.interface import (
     EXACT_NAME_BONUS,
     HEADING_BONUS,
@@ -89,9 +90,16 @@ class PostgresSearch:
         driver = connection.connection.driver_connection  # psycopg's own, for its prepared statements
         assert isinstance(driver, psycopg.Connection)
         deadline.check()  # what the serving engine's hook does for its own statements
-        with driver.cursor() as cursor:
-            cursor.execute(statement, parameters, prepare=True)
-            return search_results(cursor.fetchall(), plan)
+        try:
+            with driver.cursor() as cursor:
+                cursor.execute(statement, parameters, prepare=True)
+                return search_results(cursor.fetchall(), plan)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+            # What SQLAlchemy would report as its OperationalError (a 503) were the statement its own: the server
+            # closed the connection (a restart, a failover, a terminated backend), or stopped the statement.
+            if driver.broken or driver.closed:
+                connection.invalidate()  # not returned to the pool
+            raise DatabaseUnavailableError(str(error)) from error
 
     async def search_async(
         self,

@@ -278,3 +278,27 @@ def test_a_hit_found_on_both_engines_has_the_same_snippet_on_both(
                     compared += 1
 
     assert compared > 500  # hits of 138 queries found on both engines, every one compared
+
+
+def test_a_search_on_a_connection_the_server_closed_is_a_database_unavailable_error(
+    postgres_settings: Settings, serving: Engine
+) -> None:
+    """The thread path asks psycopg directly (for its prepared statements): a connection the server closed under
+    it is reported as the database being unavailable (a 503 problem), as SQLAlchemy's own statements are, and is
+    not returned to the pool (under load, terminated backends answered about 1% of such searches with a 500)."""
+    from app.errors import DatabaseUnavailableError
+
+    with serving.connect() as connection:
+        plan = plan_query(parse_query("liquid biopsy"), DifflibSpeller().forms(connection, "v"))
+    admin = create_db_engine(postgres_settings)
+    with serving.connect() as connection:
+        backend_pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        with admin.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend_pid})
+        with pytest.raises(DatabaseUnavailableError):
+            PostgresSearch().search(connection, plan, [], 20, 0)
+        assert connection.invalidated
+    admin.dispose()
+
+    with serving.connect() as fresh:  # the pool hands out a live connection next
+        assert PostgresSearch().search(fresh, plan, [], 20, 0).hits
