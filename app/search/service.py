@@ -224,9 +224,10 @@ def _outcome(
 
 
 def mark_snippet(snippet: str, marks: tuple[str, str]) -> str:
-    """Collapse whitespace, HTML-escape the text, then put the caller's markers where the engine marked matches."""
+    """Collapse whitespace, HTML-escape the text, then put the caller's markers where the engine marked matches, in
+    one pass (a caller's marker holding the engine's own is left as given)."""
     opening, closing = marks
-    return html.escape(" ".join(snippet.split())).replace(MARK_OPEN, opening).replace(MARK_CLOSE, closing)
+    return html.escape(" ".join(snippet.split())).translate({ord(MARK_OPEN): opening, ord(MARK_CLOSE): closing})
 
 
 def _all_facets(counts: dict[str, int], facet_types: tuple[str, ...]) -> dict[str, int]:

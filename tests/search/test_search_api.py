@@ -72,6 +72,14 @@ def test_markers_are_configurable(client: TestClient) -> None:
     assert "<mark>" not in snippet
 
 
+def test_a_marker_holding_a_control_character_is_put_in_as_given(client: TestClient) -> None:
+    """The engine marks matches with control characters of its own; a caller's marker holding one of them is
+    still put in as given, never taken for the engine's (an outside review saw `\x02` become the end marker)."""
+    body = search(client, "ctDNA", type="detection-method", mark_start="\x02[", mark_end="]\x01")
+
+    assert "\x02[ctDNA]\x01" in body["items"][0]["snippet"]
+
+
 def test_text_around_the_markers_is_html_escaped(client: TestClient) -> None:
     from app.search.interface import MARK_CLOSE, MARK_OPEN
     from app.search.service import mark_snippet
