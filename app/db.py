@@ -195,6 +195,10 @@ class AsyncReadPool:
             except LOST_CONNECTION as error:
                 if attempt:
                     raise DatabaseUnavailableError(str(error)) from error
+                # What closed one connection (a restart, a failover) has likely closed the idle ones too, which
+                # the pool has not noticed yet: the next acquire opens a new connection rather than try them.
+                assert self._pool is not None
+                await self._pool.expire_connections()
             except UNAVAILABLE as error:
                 raise DatabaseUnavailableError(str(error)) from error
         raise AssertionError("unreachable")  # pragma: no cover

@@ -98,6 +98,11 @@ class DatabaseUnavailableError(Exception):
     the time limit when that is what stopped the statement."""
 
 
+class ConnectionLostError(DatabaseUnavailableError):
+    """The server closed the connection a statement ran on (a restart, a failover, a terminated backend): worth
+    asking once more on another connection."""
+
+
 def shown(text: str, limit: int = 100) -> str:
     """Text from a request, cut for quoting in a detail (the full value is in `instance` or was the client's)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from app import deadline
 from app.db import AsyncReadPool
-from app.errors import DatabaseUnavailableError
+from app.errors import ConnectionLostError, DatabaseUnavailableError
 from app.search.interface import (
     EXACT_NAME_BONUS,
     HEADING_BONUS,
@@ -99,6 +99,7 @@ class PostgresSearch:
             # closed the connection (a restart, a failover, a terminated backend), or stopped the statement.
             if driver.broken or driver.closed:
                 connection.invalidate()  # not returned to the pool
+                raise ConnectionLostError(str(error)) from error
             raise DatabaseUnavailableError(str(error)) from error
 
     async def search_async(

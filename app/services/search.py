@@ -12,6 +12,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import State
 
+from app.errors import ConnectionLostError
 from app.models.registry import ENTITY_KINDS, Registry
 from app.search.engines import search_backend
 from app.search.evaluation import RANKED, Answer
@@ -44,22 +45,28 @@ async def run_search(
     corrections (a pass over the lexicon), run in the thread pool."""
 
     def run(correct: bool = True) -> SearchOutcome | None:
-        with state.engine.connect() as connection:
-            version = _served_version(state, connection)
-            return search(
-                connection,
-                state.search_backend,
-                state.speller,
-                version,
-                text,
-                types=types,
-                limit=limit,
-                offset=offset,
-                marks=marks,
-                code=code,
-                correct=correct,
-                facet_types=state.searchable_types,
-            )
+        for attempt in range(2):  # a connection the server closed is asked once more on another, as on the pool
+            try:
+                with state.engine.connect() as connection:
+                    version = _served_version(state, connection)
+                    return search(
+                        connection,
+                        state.search_backend,
+                        state.speller,
+                        version,
+                        text,
+                        types=types,
+                        limit=limit,
+                        offset=offset,
+                        marks=marks,
+                        code=code,
+                        correct=correct,
+                        facet_types=state.searchable_types,
+                    )
+            except ConnectionLostError:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     started = time.perf_counter()
     forms = _loaded_forms(state)  # None until a first search of this version has read the lexicon, in a thread
