@@ -44,29 +44,29 @@ async def run_search(
     round trip on the search pool's asynchronous connections, once the lexicon is read; reading it, and typo
     corrections (a pass over the lexicon), run in the thread pool."""
 
+    def run_once(correct: bool) -> SearchOutcome | None:
+        with state.engine.connect() as connection:
+            version = _served_version(state, connection)
+            return search(
+                connection,
+                state.search_backend,
+                state.speller,
+                version,
+                text,
+                types=types,
+                limit=limit,
+                offset=offset,
+                marks=marks,
+                code=code,
+                correct=correct,
+                facet_types=state.searchable_types,
+            )
+
     def run(correct: bool = True) -> SearchOutcome | None:
-        for attempt in range(2):  # a connection the server closed is asked once more on another, as on the pool
-            try:
-                with state.engine.connect() as connection:
-                    version = _served_version(state, connection)
-                    return search(
-                        connection,
-                        state.search_backend,
-                        state.speller,
-                        version,
-                        text,
-                        types=types,
-                        limit=limit,
-                        offset=offset,
-                        marks=marks,
-                        code=code,
-                        correct=correct,
-                        facet_types=state.searchable_types,
-                    )
-            except ConnectionLostError:
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            return run_once(correct)
+        except ConnectionLostError:  # asked once more on another connection, as on the search pool
+            return run_once(correct)
 
     started = time.perf_counter()
     forms = _loaded_forms(state)  # None until a first search of this version has read the lexicon, in a thread
